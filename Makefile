@@ -1,0 +1,56 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Everything else here is what those two are made of.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+UV := $(BIN)/uv
+
+.PHONY: install run test lint format typecheck pytest lock schema clean
+
+# The virtualenv is rebuilt whenever the lock or the project metadata changes.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/portal serve
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed
+	$(BIN)/pytest
+
+# Re-resolve the pinned dependencies (needs the network); commit both files.
+lock: $(VENV)/.installed
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	$(UV) pip compile pyproject.toml --python-version 3.11 --extra dev --extra embedded \
+		--generate-hashes -c requirements.lock --no-header -o requirements-dev.lock
+
+# The committed SDL that front-end teams generate clients from.
+schema: $(VENV)/.installed
+	$(BIN)/portal schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,7 @@
+"""SQLAlchemy models (one module per table family), the engine and sessions."""
+
+from models.auth_session import AuthSession
+from models.base import Base
+from models.user import User, UserKind
+
+__all__ = ["AuthSession", "Base", "User", "UserKind"]

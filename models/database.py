@@ -1,0 +1,58 @@
+"""The engine, its pool and sessions; the only place that turns a database URL into connections."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+_PLAIN_SCHEMES = {"postgresql", "postgres", "postgresql+asyncpg"}
+
+
+def async_url(database_url: str) -> URL:
+    """Accept the standard `postgresql://user:password@host:port/db` form; pick the driver here."""
+    url = make_url(database_url.replace("postgres://", "postgresql://", 1))
+    if url.drivername not in _PLAIN_SCHEMES:
+        raise ValueError(f"not a PostgreSQL URL: scheme {url.drivername!r}")
+    return url.set(drivername="postgresql+asyncpg")
+
+
+def with_database_name(database_url: str, name: str) -> str:
+    """The same server, another database (e.g. the maintenance database or the test database)."""
+    url = make_url(database_url.replace("postgres://", "postgresql://", 1)).set(database=name)
+    return url.render_as_string(hide_password=False)
+
+
+class Database:
+    """One engine per process: a bounded pool and a session factory."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 5,
+        pool_timeout: float = 5.0,
+        application_name: str = "portal",
+    ) -> None:
+        self.url = database_url
+        self.engine: AsyncEngine = create_async_engine(
+            async_url(database_url),
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
+            # A connection that died while idle (database restart) is replaced, not handed out.
+            pool_pre_ping=True,
+            connect_args={"server_settings": {"application_name": application_name}},
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> AsyncSession:
+        return self.sessions()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""The portal's wiring and entry points (app, cli, server) and ground floor (settings, errors)."""

@@ -1,0 +1,80 @@
+"""create_app(settings) -> Starlette: routes, middleware, lifespan. The only wiring module."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from models.database import Database
+from models.schema_version import current_revision, head_revision
+from portal.graphql_view import PortalGraphQL
+from portal.request_id import RequestIdMiddleware
+from portal.settings import Settings
+from schema.root import build_schema
+
+log = logging.getLogger(__name__)
+
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+def create_app(settings: Settings) -> Starlette:
+    if settings.database_url is None:
+        raise ValueError(
+            "create_app needs settings.database_url (start the embedded database first)"
+        )
+    database = Database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
+    graphql = PortalGraphQL(build_schema(), settings, database)
+    expected_revision = head_revision()
+
+    async def healthz(request: Request) -> JSONResponse:
+        """The process is alive and answering; says nothing about the database."""
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready for traffic: the database answers and its schema is at the migrations' head."""
+        try:
+            async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+                revision = await current_revision(database)
+        except Exception as error:  # any failure to reach the database means not ready
+            log.warning("readiness: database unreachable: %s", type(error).__name__)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        if revision != expected_revision:
+            return JSONResponse(
+                {"status": "unavailable", "database": "migrations pending", "revision": revision},
+                503,
+            )
+        return JSONResponse({"status": "ok", "revision": revision})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await database.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.settings = settings
+    return app

@@ -1,0 +1,110 @@
+"""The `portal` command: serve, migrate, seed-demo, create-staff, schema."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import click
+
+from portal.settings import Settings, SettingsError
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def with_database(work: Callable[[Settings], Coroutine[Any, Any, Any]]) -> Any:
+    """Run `work` against the configured database, or the embedded one in development."""
+    from portal.server import database_settings
+
+    settings = load_settings()
+    with database_settings(settings) as ready:
+        return asyncio.run(work(ready))
+
+
+@click.group()
+def main() -> None:
+    """The customer self-service portal's GraphQL API server."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default: HOST or 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default: PORT or 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the API (in development: on the embedded database, migrated, with demo data)."""
+    from portal.server import serve as run_server
+
+    settings = load_settings()
+    settings = settings.replace(host=host or settings.host, port=port or settings.port)
+    run_server(settings)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations up to the newest."""
+    from models import schema_version
+
+    async def work(settings: Settings) -> None:
+        assert settings.database_url is not None
+        await schema_version.upgrade(settings.database_url)
+
+    with_database(work)
+    click.echo("database at head")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo data into an empty database (refused in production)."""
+    from portal.server import prepare_development_database
+
+    if load_settings().is_production:
+        raise click.ClickException("demo data is never loaded in production")
+    with_database(prepare_development_database)
+    click.echo("demo data present")
+
+
+@main.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def create_staff(email: str, name: str) -> None:
+    """Create a staff user; the password comes from PORTAL_PASSWORD or a prompt."""
+    from portal.people_admin import StaffCreationError, create_staff_user
+
+    password = os.environ.get("PORTAL_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def work(settings: Settings) -> None:
+        from models.database import Database
+
+        assert settings.database_url is not None
+        database = Database(settings.database_url, pool_size=1, max_overflow=0)
+        try:
+            await create_staff_user(database, email=email, name=name, password=password)
+        finally:
+            await database.dispose()
+
+    try:
+        with_database(work)
+    except StaffCreationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"staff user {email.strip().lower()} created")
+
+
+@main.command()
+def schema() -> None:
+    """Print the served schema (SDL)."""
+    from schema.root import build_schema
+
+    sys.stdout.write(build_schema().as_str() + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

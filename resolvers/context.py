@@ -1,0 +1,105 @@
+"""The context every resolver receives: who asks, and one database scope per operation.
+
+Strawberry builds one context per HTTP request but only one per WebSocket connection, so
+the database session and loaders do not live on the context it builds: the
+`OperationScope` schema extension hands each operation its own copy (`for_operation`),
+and closes it when the operation ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Executable, Result, Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from auth.viewer import ANONYMOUS, Viewer
+from models.database import Database
+from portal.settings import Settings
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(eq=False)
+class Context:
+    settings: Settings
+    database: Database
+    request: Request | WebSocket
+    # The response whose headers and cookies go out with the answer; None over WebSocket.
+    response: Response | None
+    request_id: str
+    locale: str
+    viewer: Viewer = ANONYMOUS
+    # Set by Strawberry from the WebSocket connection_init payload.
+    connection_params: dict[str, Any] | None = None
+    _session: AsyncSession | None = dataclasses.field(default=None, init=False, repr=False)
+    _loaders: Loaders | None = dataclasses.field(default=None, init=False, repr=False)
+    # One AsyncSession runs one statement at a time, while sibling fields (and loader
+    # batches, each its own task) resolve concurrently: statements queue here.
+    _lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock, init=False, repr=False)
+
+    def for_operation(self) -> Context:
+        return Context(
+            settings=self.settings,
+            database=self.database,
+            request=self.request,
+            response=self.response,
+            request_id=self.request_id,
+            locale=self.locale,
+            viewer=self.viewer,
+            connection_params=self.connection_params,
+        )
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self.database.session()
+        return self._session
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            from resolvers.loaders import Loaders
+
+            self._loaders = Loaders(self)
+        return self._loaders
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        async with self._lock:
+            return await self.session.execute(statement)
+
+    async def all(self, statement: Select[T]) -> Sequence[T]:
+        async with self._lock:
+            return (await self.session.scalars(statement)).all()
+
+    async def first(self, statement: Select[T]) -> T | None:
+        async with self._lock:
+            return (await self.session.scalars(statement.limit(1))).first()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            await self.session.flush()
+
+    async def commit(self) -> None:
+        async with self._lock:
+            await self.session.commit()
+
+    async def rollback(self) -> None:
+        async with self._lock:
+            if self._session is not None:
+                await self._session.rollback()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._loaders = None

@@ -1,0 +1,48 @@
+"""What every schema module shares: the typed `Info`, global IDs and the Node interface."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any, TypeAlias
+
+import strawberry
+
+from portal.errors import BadUserInput
+from resolvers.context import Context
+
+Info: TypeAlias = strawberry.Info[Context, None]
+
+
+def encode_id(type_name: str, key: uuid.UUID) -> strawberry.ID:
+    """Opaque to clients; inside, the type's name and the row's key."""
+    raw = f"{type_name}:{key}".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def decode_id(global_id: str) -> tuple[str, uuid.UUID]:
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        return type_name, uuid.UUID(key)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadUserInput(f"{global_id!r} is not a valid ID") from None
+
+
+def decode_id_of(global_id: str, type_name: str) -> uuid.UUID:
+    """The key of an ID that must name a `type_name`; any other ID is bad input."""
+    found_type, key = decode_id(global_id)
+    if found_type != type_name:
+        raise BadUserInput(f"{global_id!r} is not the ID of a {type_name}")
+    return key
+
+
+@strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID
+
+    @classmethod
+    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
+        """The visible objects for `keys`, in order, None for each one the viewer may not see."""
+        raise NotImplementedError

@@ -1,0 +1,91 @@
+"""Schema extensions, given to Strawberry as classes so each operation gets fresh instances."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
+
+from portal.errors import ApiError, ErrorCode
+from resolvers.context import Context
+
+log = logging.getLogger("portal.errors")
+
+INTERNAL_MESSAGE = "Internal server error"
+
+
+class OperationScope(SchemaExtension):
+    """Each operation gets its own database session and loaders, closed when it ends."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        outer = self.execution_context.context
+        if not isinstance(outer, Context):  # pragma: no cover - wiring error
+            raise TypeError("the portal's schema runs with a resolvers.context.Context")
+        operation_context = outer.for_operation()
+        self.execution_context.context = operation_context
+        try:
+            yield
+        finally:
+            await operation_context.close()
+
+
+def code_of(error: GraphQLError) -> ErrorCode:
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return original.code
+    if isinstance(error, GraphQLSyntaxError):
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    if original is None:
+        # Raised by graphql-core itself before or while executing: the document is at fault.
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return ErrorCode.INTERNAL
+
+
+def coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """The error a client may see: with its code, and with nothing of an internal fault."""
+    code = code_of(error)
+    if code is ErrorCode.INTERNAL:
+        return GraphQLError(
+            INTERNAL_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": code.value, "requestId": request_id},
+        )
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code.value},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Every error leaves with `extensions.code`; internal faults leave masked (logged first)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        # graphql-core's result after execution, Strawberry's after a pre-execution error.
+        if isinstance(result, ExecutionResult | GraphQLExecutionResult) and result.errors:
+            context = self.execution_context.context
+            request_id = context.request_id if isinstance(context, Context) else None
+            result.errors = [coded(error, request_id) for error in result.errors]
+
+
+def log_internal_errors(errors: list[GraphQLError], request_id: str | None) -> None:
+    for error in errors:
+        if code_of(error) is ErrorCode.INTERNAL:
+            log.error(
+                "internal error in %s (request %s)",
+                ".".join(str(part) for part in error.path or ()),
+                request_id,
+                exc_info=error.original_error,
+            )

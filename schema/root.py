@@ -1,0 +1,41 @@
+"""The schema: root types merged from each domain, and the extensions that wrap every operation."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from resolvers.context import Context
+from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
+from schema.nodes import NODE_TYPES, NodeQueries
+from schema.pagination import PageInfo
+from schema.sessions import SessionMutations
+from schema.users import UserQueries
+
+Query = merge_types("Query", (NodeQueries, UserQueries))
+Mutation = merge_types("Mutation", (SessionMutations,))
+
+
+class PortalSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        context: Any = execution_context.context if execution_context else None
+        log_internal_errors(errors, context.request_id if isinstance(context, Context) else None)
+
+
+def build_schema() -> PortalSchema:
+    return PortalSchema(
+        query=Query,
+        mutation=Mutation,
+        # The contract's shared types and scalars are served even before a field uses them.
+        types=[*NODE_TYPES.values(), PageInfo, datetime.date, datetime.datetime],
+        # Classes, not instances: Strawberry makes fresh ones per operation, so no state
+        # leaks between concurrent requests. ErrorCodes runs last, after the scope closed.
+        extensions=[ErrorCodes, OperationScope],
+    )
