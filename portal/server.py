@@ -65,7 +65,7 @@ async def serve_async(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
         lifespan="on",
         log_config=None,
         proxy_headers=True,
@@ -78,5 +78,10 @@ async def serve_async(settings: Settings) -> None:
 
 def serve(settings: Settings) -> None:
     configure_logging(settings)
-    with database_settings(settings) as ready:
-        uvloop.run(serve_async(ready))
+    try:
+        with database_settings(settings) as ready:
+            uvloop.run(serve_async(ready))
+    except KeyboardInterrupt:
+        # uvicorn has shut down gracefully and re-raised Ctrl-C; the embedded database
+        # stopped on the way out. That is a clean exit, not a failure.
+        log.info("stopped")

@@ -1,0 +1,139 @@
+"""The `portal` command, run as a separate process against a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from auth.passwords import verify_password
+from models import User, UserKind
+from models.database import Database
+from portal import demo
+from portal.embedded_db import ensure_database
+from schema.root import build_schema
+from tests.processes import PORTAL, environment, free_port, run, wait_until_ready
+from tests.support import Api, sign_in
+
+pytestmark = pytest.mark.slow
+PRODUCTION_KEY = "p" * 40
+
+
+async def fresh_database(server_url: str, name: str) -> str:
+    return await ensure_database(server_url, name, recreate=True)
+
+
+async def count_users(url: str) -> int:
+    database = Database(url, pool_size=1)
+    try:
+        async with database.session() as session:
+            return int(await session.scalar(select(func.count()).select_from(User)) or 0)
+    finally:
+        await database.dispose()
+
+
+async def test_serve_migrates_seeds_serves_and_stops_on_ctrl_c(server_url: str) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_serve")
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        str(PORTAL),
+        "serve",
+        "--port",
+        str(port),
+        env=environment(PORTAL_DATABASE_URL=url),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await wait_until_ready(base, process, within_seconds=60)
+        async with httpx.AsyncClient(base_url=base) as http:
+            signed_in = await sign_in(Api(http), demo.STAFF.email, demo.STAFF.password)
+            assert (await signed_in.data("{ viewer { kind } }"))["viewer"]["kind"] == "STAFF"
+        process.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(process.wait(), timeout=15) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert await count_users(url) == len(demo.DEMO_USERS)
+
+
+async def test_production_serve_never_loads_demo_data(server_url: str) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_production")
+    env = environment(
+        PORTAL_ENV="production", PORTAL_DATABASE_URL=url, PORTAL_SECRET_KEY=PRODUCTION_KEY
+    )
+    assert (await run(str(PORTAL), "migrate", env=env))[0] == 0
+    code, output = await run(str(PORTAL), "seed-demo", env=env)
+    assert code != 0
+    assert "never loaded in production" in output
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        str(PORTAL), "serve", "--port", str(port), env=env, stdin=asyncio.subprocess.DEVNULL
+    )
+    try:
+        await wait_until_ready(f"http://127.0.0.1:{port}", process, within_seconds=60)
+        async with httpx.AsyncClient() as http:
+            graphiql = await http.get(
+                f"http://127.0.0.1:{port}/graphql", headers={"accept": "text/html"}
+            )
+            assert "graphiql" not in graphiql.text.lower()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=15)
+    assert await count_users(url) == 0
+
+
+async def test_production_refuses_to_start_without_database_and_key() -> None:
+    code, output = await run(
+        str(PORTAL), "serve", env=environment(PORTAL_ENV="production", PORTAL_SECRET_KEY=None)
+    )
+    assert code != 0
+    assert "PORTAL_DATABASE_URL" in output
+
+
+async def test_create_staff_takes_the_password_from_the_environment(server_url: str) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_staff")
+    env = environment(PORTAL_DATABASE_URL=url, PORTAL_PASSWORD="a-long-staff-password")
+    assert (await run(str(PORTAL), "migrate", env=env))[0] == 0
+    code, output = await run(
+        str(PORTAL), "create-staff", "--email", "Nora@Example.com", "--name", "Nora N", env=env
+    )
+    assert code == 0, output
+    database = Database(url, pool_size=1)
+    try:
+        async with database.session() as session:
+            staff = (await session.scalars(select(User))).one()
+    finally:
+        await database.dispose()
+    assert (staff.email, staff.kind) == ("nora@example.com", UserKind.STAFF)
+    assert await verify_password(staff.password_hash, "a-long-staff-password")
+
+    again, output = await run(
+        str(PORTAL), "create-staff", "--email", "nora@example.com", "--name", "N", env=env
+    )
+    assert again != 0
+    assert "exists already" in output
+    short = environment(PORTAL_DATABASE_URL=url, PORTAL_PASSWORD="short")
+    refused, output = await run(
+        str(PORTAL), "create-staff", "--email", "x@example.com", "--name", "X", env=short
+    )
+    assert refused != 0
+    assert "at least 10" in output
+    on_command_line, output = await run(
+        str(PORTAL), "create-staff", "--email", "y@example.com", "--name", "Y",
+        "--password", "on-the-command-line", env=env,
+    )  # fmt: skip
+    assert on_command_line != 0
+    assert "No such option" in output
+
+
+async def test_schema_prints_the_served_sdl() -> None:
+    code, output = await run(str(PORTAL), "schema", env=environment())
+    assert code == 0
+    assert output == build_schema().as_str() + "\n"
