@@ -73,10 +73,6 @@ async def test_the_legacy_graphql_ws_protocol_is_not_offered(live_server: LiveSe
     ws = await connect(live_server.ws_url, subprotocols=["graphql-ws"])  # type: ignore[list-item]
     assert ws.subprotocol is None
     with pytest.raises(ConnectionClosed) as closed:
-        await ws.send(json.dumps({"type": "connection_init"}))
         await ws.recv()
     assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
-        4406,
-        "Subprotocol not acceptable",
-    )
+    assert closed.value.rcvd.code == 4406
