@@ -2,6 +2,7 @@
 
 from models.auth_session import AuthSession
 from models.base import Base
+from models.outbox import OutboxEmail, OutboxStatus
 from models.user import User, UserKind
 
-__all__ = ["AuthSession", "Base", "User", "UserKind"]
+__all__ = ["AuthSession", "Base", "OutboxEmail", "OutboxStatus", "User", "UserKind"]

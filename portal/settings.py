@@ -30,6 +30,11 @@ class Settings:
     database_url: str | None = None
     secret_key: str = DEVELOPMENT_SECRET_KEY
     smtp_url: str | None = None
+    mail_from: str = "Portal <no-reply@portal.invalid>"
+    # Where the portal's web front end lives: links in e-mails point there.
+    public_url: str = "http://localhost:3000"
+    # Whether `portal serve` runs the e-mail delivery worker in-process.
+    run_worker: bool = True
     data_dir: Path = Path(".portal")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -58,6 +63,9 @@ class Settings:
             database_url=env.get("PORTAL_DATABASE_URL") or None,
             secret_key=env.get("PORTAL_SECRET_KEY") or DEVELOPMENT_SECRET_KEY,
             smtp_url=env.get("PORTAL_SMTP_URL") or None,
+            mail_from=env.get("PORTAL_MAIL_FROM") or "Portal <no-reply@portal.invalid>",
+            public_url=(env.get("PORTAL_PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
+            run_worker=env.get("PORTAL_RUN_WORKER", "1") not in ("0", "false", "no"),
             data_dir=Path(env.get("PORTAL_DATA_DIR") or ".portal").resolve(),
             host=env.get("HOST") or env.get("PORTAL_HOST") or "127.0.0.1",
             port=_int(env, "PORT", _int(env, "PORTAL_PORT", 8000)),

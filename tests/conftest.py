@@ -31,7 +31,8 @@ from portal.settings import Settings
 from tests.support import Api
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_DATABASE = "portal_test"
+# Another name lets two suites share one server (PORTAL_TEST_DATABASE=portal_test_mine).
+TEST_DATABASE = os.environ.get("PORTAL_TEST_DATABASE", "portal_test")
 
 
 @dataclasses.dataclass(frozen=True)
