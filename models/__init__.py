@@ -1,8 +1,54 @@
-"""SQLAlchemy models (one module per table family), the engine and sessions."""
+"""SQLAlchemy models (one module per family of tables), the engine and sessions."""
 
+from models.account import Account, AccountRole, Membership, Payment
 from models.auth_session import AuthSession
 from models.base import Base
+from models.device import (
+    Device,
+    DeviceAssignment,
+    DeviceModel,
+    DeviceStatus,
+    MeterKind,
+    SupplyItem,
+    SupplyKind,
+    model_supplies,
+)
 from models.outbox import OutboxEmail, OutboxStatus
+from models.people import (
+    AccessRequest,
+    AccessRequestStatus,
+    AuditEntry,
+    IntegrationToken,
+    Invitation,
+    TokenPurpose,
+    UserToken,
+)
 from models.user import User, UserKind
 
-__all__ = ["AuthSession", "Base", "OutboxEmail", "OutboxStatus", "User", "UserKind"]
+__all__ = [
+    "AccessRequest",
+    "AccessRequestStatus",
+    "Account",
+    "AccountRole",
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "Device",
+    "DeviceAssignment",
+    "DeviceModel",
+    "DeviceStatus",
+    "IntegrationToken",
+    "Invitation",
+    "Membership",
+    "MeterKind",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Payment",
+    "SupplyItem",
+    "SupplyKind",
+    "TokenPurpose",
+    "User",
+    "UserKind",
+    "UserToken",
+    "model_supplies",
+]

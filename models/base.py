@@ -31,6 +31,10 @@ def created_at() -> Mapped[datetime]:
     return mapped_column(server_default=func.now())
 
 
+def updated_at() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now(), onupdate=func.now())
+
+
 def string_enum(enum: type[PyEnum], name: str) -> Enum:
     """A VARCHAR with a CHECK constraint: new values need no ALTER TYPE; nothing else fits."""
     return Enum(

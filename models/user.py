@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, func
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, created_at, string_enum, uuid_pk
+from models.base import Base, created_at, string_enum, updated_at, uuid_pk
 
 LOCALES = ("sv", "en")
 EMAIL_MAX_LENGTH = 254
@@ -44,8 +44,10 @@ class User(Base):
     notify_meter_reading_reminders: Mapped[bool] = mapped_column(
         default=True, server_default="true"
     )
+    # None until the person proves the address (self-registration); set at once otherwise.
+    email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    updated_at: Mapped[datetime] = updated_at()
 
 
 def normalize_email(email: str) -> str:
