@@ -10,12 +10,20 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.passwords import verify_password
-from auth.tokens import hash_token, new_session_token
-from auth.viewer import Viewer
-from models import AuthSession, User
+from auth.tokens import INTEGRATION_TOKEN_PREFIX, hash_token, new_session_token
+from auth.viewer import Scope, Viewer
+from models import (
+    AccountRole,
+    AuthSession,
+    DeviceAssignment,
+    IntegrationToken,
+    Membership,
+    User,
+)
 from models.user import normalize_email
 from portal.settings import Settings
 
@@ -37,10 +45,31 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 async def authenticate(session: AsyncSession, token: str, secret_key: str) -> Viewer:
-    """One statement: the live session for this token and the user it belongs to."""
+    if token.startswith(INTEGRATION_TOKEN_PREFIX):
+        return await _authenticate_integration(session, token, secret_key)
+    return await _authenticate_user(session, token, secret_key)
+
+
+async def _authenticate_user(session: AsyncSession, token: str, secret_key: str) -> Viewer:
+    """One statement: the live session, its user, their memberships and assigned devices."""
+    roles = (
+        select(func.array_agg(aggregate_order_by(Membership.account_id, Membership.account_id)))
+        .where(Membership.user_id == User.id)
+        .scalar_subquery()
+    )
+    role_names = (
+        select(func.array_agg(aggregate_order_by(Membership.role, Membership.account_id)))
+        .where(Membership.user_id == User.id)
+        .scalar_subquery()
+    )
+    devices = (
+        select(func.array_agg(DeviceAssignment.device_id))
+        .where(DeviceAssignment.user_id == User.id)
+        .scalar_subquery()
+    )
     row = (
         await session.execute(
-            select(AuthSession.id, User.id, User.kind, User.locale)
+            select(AuthSession.id, User.id, User.kind, User.locale, roles, role_names, devices)
             .join(User, User.id == AuthSession.user_id)
             .where(
                 AuthSession.token_hash == hash_token(token, secret_key),
@@ -51,8 +80,41 @@ async def authenticate(session: AsyncSession, token: str, secret_key: str) -> Vi
     ).first()
     if row is None:
         raise InvalidToken
-    session_id, user_id, kind, locale = row
-    return Viewer(user_id=user_id, kind=kind, session_id=session_id, locale=locale)
+    session_id, user_id, kind, locale, account_ids, role_values, device_ids = row
+    return Viewer(
+        user_id=user_id,
+        kind=kind,
+        session_id=session_id,
+        locale=locale,
+        roles={
+            account_id: AccountRole(role)
+            for account_id, role in zip(account_ids or (), role_values or (), strict=True)
+        },
+        assigned_device_ids=frozenset(device_ids or ()),
+    )
+
+
+async def _authenticate_integration(session: AsyncSession, token: str, secret_key: str) -> Viewer:
+    row = (
+        await session.execute(
+            update(IntegrationToken)
+            .where(
+                IntegrationToken.token_hash == hash_token(token, secret_key),
+                IntegrationToken.revoked_at.is_(None),
+            )
+            .values(last_used_at=func.now())
+            .returning(IntegrationToken.id, IntegrationToken.scopes)
+        )
+    ).first()
+    if row is None:
+        raise InvalidToken
+    await session.commit()
+    token_id, scopes = row
+    known = {scope.value for scope in Scope}
+    return Viewer(
+        integration_id=token_id,
+        scopes=frozenset(Scope(scope) for scope in scopes if scope in known),
+    )
 
 
 async def check_credentials(session: AsyncSession, email: str, password: str) -> User | None:

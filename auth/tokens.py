@@ -6,11 +6,17 @@ import hashlib
 import hmac
 import secrets
 
-SESSION_TOKEN_PREFIX = "pts_"
+SESSION_TOKEN_PREFIX = "pts_"  # a person's sign-in
+INTEGRATION_TOKEN_PREFIX = "pti_"  # a back-office system
+EMAIL_TOKEN_PREFIX = "pte_"  # single-use, sent by e-mail (invitation, verification, reset)
+
+
+def new_token(prefix: str) -> str:
+    return prefix + secrets.token_urlsafe(32)
 
 
 def new_session_token() -> str:
-    return SESSION_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return new_token(SESSION_TOKEN_PREFIX)
 
 
 def hash_token(token: str, secret_key: str) -> bytes:

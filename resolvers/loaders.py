@@ -1,21 +1,40 @@
-"""DataLoaders, built per operation; each starts from the entity's visibility query."""
+"""DataLoaders, built per operation; each starts from its entity's visibility query."""
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
 
-from auth.visibility import visible_users
-from models import User
+from auth import visibility
+from models import (
+    Account,
+    Device,
+    DeviceAssignment,
+    DeviceModel,
+    Membership,
+    Payment,
+    SupplyItem,
+    User,
+    model_supplies,
+)
+from resolvers.pagination import ChildPages, Children, Order
 
 if TYPE_CHECKING:
     from resolvers.context import Context
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
+M = TypeVar("M")
+
+DEVICE_ORDER = Order((Device.serial_number, Device.id))
+MEMBER_ORDER = Order((Membership.created_at, Membership.user_id))
+PAYMENT_ORDER = Order((Payment.due_on, Payment.id), descending=True)
 
 
 def in_key_order(rows: Iterable[R], keys: Sequence[K], key_of: Callable[[R], K]) -> list[R | None]:
@@ -24,11 +43,102 @@ def in_key_order(rows: Iterable[R], keys: Sequence[K], key_of: Callable[[R], K])
     return [by_key.get(key) for key in keys]
 
 
+def grouped(rows: Iterable[tuple[K, R]], keys: Sequence[K]) -> list[list[R]]:
+    groups: dict[K, list[R]] = defaultdict(list)
+    for key, row in rows:
+        groups[key].append(row)
+    return [groups.get(key, []) for key in keys]
+
+
 class Loaders:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
-        self.user_by_id: DataLoader[uuid.UUID, User | None] = DataLoader(self._users_by_id)
+        viewer = ctx.viewer
+        self.user_by_id = self._by_id(visibility.visible_users(viewer), User.id)
+        self.account_by_id = self._by_id(visibility.visible_accounts(viewer), Account.id)
+        self.device_by_id = self._by_id(visibility.visible_devices(viewer), Device.id)
+        self.device_model_by_id = self._by_id(
+            visibility.visible_device_models(viewer), DeviceModel.id
+        )
+        self.supply_item_by_id = self._by_id(visibility.visible_supply_items(viewer), SupplyItem.id)
+        self.payment_by_id = self._by_id(visibility.visible_payments(viewer), Payment.id)
+        self.memberships_of_user: DataLoader[uuid.UUID, list[Membership]] = DataLoader(
+            self._memberships_of_users
+        )
+        self.assignees_of_device: DataLoader[uuid.UUID, list[User]] = DataLoader(
+            self._assignees_of_devices
+        )
+        self.supplies_of_model: DataLoader[uuid.UUID, list[SupplyItem]] = DataLoader(
+            self._supplies_of_models
+        )
+        self.devices_of_account = ChildPages(
+            ctx, Children(self._devices_filtered, Device.account_id, DEVICE_ORDER)
+        )
+        self.devices_assigned_in_account = ChildPages(
+            ctx, Children(self._assigned_devices_in, DeviceAssignment.user_id, DEVICE_ORDER)
+        )
+        self.members_of_account = ChildPages(
+            ctx,
+            Children(
+                lambda _: visibility.visible_memberships(viewer),
+                Membership.account_id,
+                MEMBER_ORDER,
+            ),
+        )
+        self.payments_of_account = ChildPages(
+            ctx,
+            Children(
+                lambda _: visibility.visible_payments(viewer), Payment.account_id, PAYMENT_ORDER
+            ),
+        )
 
-    async def _users_by_id(self, ids: Sequence[uuid.UUID]) -> list[User | None]:
-        rows = await self._ctx.all(visible_users(self._ctx.viewer).where(User.id.in_(ids)))
-        return in_key_order(rows, ids, lambda user: user.id)
+    def _by_id(
+        self, scoped: Select[M], key: InstrumentedAttribute[uuid.UUID]
+    ) -> DataLoader[uuid.UUID, M | None]:
+        async def load(ids: Sequence[uuid.UUID]) -> list[M | None]:
+            rows = await self._ctx.all(scoped.where(key.in_(ids)))
+            return in_key_order(rows, ids, lambda row: getattr(row, "id"))  # noqa: B009
+
+        return DataLoader(load)
+
+    def _devices_filtered(self, filters: Hashable) -> Select[Device]:
+        from resolvers.devices import apply_device_filter
+
+        return apply_device_filter(visibility.visible_devices(self._ctx.viewer), filters)
+
+    def _assigned_devices_in(self, account_id: Hashable) -> Select[Device]:
+        return (
+            visibility.visible_devices(self._ctx.viewer)
+            .join(DeviceAssignment, DeviceAssignment.device_id == Device.id)
+            .where(DeviceAssignment.account_id == account_id)
+        )
+
+    async def _memberships_of_users(self, user_ids: Sequence[uuid.UUID]) -> list[list[Membership]]:
+        rows = await self._ctx.all(
+            visibility.visible_memberships(self._ctx.viewer)
+            .where(Membership.user_id.in_(user_ids))
+            .order_by(Membership.created_at, Membership.account_id)
+        )
+        return grouped(((row.user_id, row) for row in rows), user_ids)
+
+    async def _assignees_of_devices(self, device_ids: Sequence[uuid.UUID]) -> list[list[User]]:
+        result = await self._ctx.execute(
+            visibility.visible_users(self._ctx.viewer)
+            .add_columns(DeviceAssignment.device_id)
+            .join(DeviceAssignment, DeviceAssignment.user_id == User.id)
+            .where(DeviceAssignment.device_id.in_(device_ids))
+            .order_by(User.name, User.id)
+        )
+        pairs: list[Any] = list(result.all())
+        return grouped(((device_id, user) for user, device_id in pairs), device_ids)
+
+    async def _supplies_of_models(self, model_ids: Sequence[uuid.UUID]) -> list[list[SupplyItem]]:
+        result = await self._ctx.execute(
+            visibility.visible_supply_items(self._ctx.viewer)
+            .add_columns(model_supplies.c.model_id)
+            .join(model_supplies, model_supplies.c.supply_item_id == SupplyItem.id)
+            .where(model_supplies.c.model_id.in_(model_ids))
+            .order_by(SupplyItem.kind, SupplyItem.sku)
+        )
+        pairs: list[Any] = list(result.all())
+        return grouped(((model_id, item) for item, model_id in pairs), model_ids)

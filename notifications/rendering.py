@@ -1,0 +1,139 @@
+"""Templates -> subject, plain text and HTML, in the recipient's locale (sv or en).
+
+Each template is a folder under `templates/` holding `<locale>.subject.txt`, `<locale>.txt`
+and `<locale>.html`. Text and HTML have environments of their own, so HTML is always
+autoescaped and text never is (an escaped `&amp;` in a plain-text e-mail is a bug too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+LOCALES = ("sv", "en")
+DEFAULT_LOCALE = "en"
+SUBJECT_MAX_LENGTH = 255  # the outbox column
+
+# The parameters each template takes, all required: a caller's typo fails at enqueue time,
+# in its own transaction, instead of sending an e-mail with a hole in it.
+TEMPLATE_PARAMS: Mapping[str, frozenset[str]] = {
+    "invitation": frozenset(
+        {"inviter_name", "account_name", "role", "token", "link", "expires_at"}
+    ),
+    "verify_email": frozenset({"name", "token", "link"}),
+    "password_reset": frozenset({"name", "token", "link"}),
+    "access_request": frozenset(
+        {
+            "admin_name",
+            "requester_name",
+            "requester_email",
+            "account_name",
+            "serial_number",
+            "link",
+        }
+    ),
+    "access_request_decided": frozenset({"name", "account_name", "approved"}),
+}
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+_MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "sv": (
+        "januari", "februari", "mars", "april", "maj", "juni",
+        "juli", "augusti", "september", "oktober", "november", "december",
+    ),
+}  # fmt: skip
+
+
+class EmailTemplateError(ValueError):
+    """An unknown template, or parameters that do not match what the template takes."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RenderedEmail:
+    locale: str
+    subject: str
+    text: str
+    html: str
+
+
+def resolve_locale(locale: str) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def render(template: str, locale: str, params: Mapping[str, object]) -> RenderedEmail:
+    expected = TEMPLATE_PARAMS.get(template)
+    if expected is None:
+        raise EmailTemplateError(
+            f"unknown e-mail template {template!r}; known: {', '.join(sorted(TEMPLATE_PARAMS))}"
+        )
+    missing, unexpected = expected - params.keys(), params.keys() - expected
+    if missing or unexpected:
+        raise EmailTemplateError(
+            f"e-mail template {template!r}: missing {sorted(missing)}, "
+            f"unexpected {sorted(unexpected)}"
+        )
+    locale = resolve_locale(locale)
+    context = {**params, "locale": locale}
+    subject = _one_line(_text.get_template(f"{template}/{locale}.subject.txt").render(context))
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
+    text = _text.get_template(f"{template}/{locale}.txt").render(context)
+    html = _html.get_template(f"{template}/{locale}.html").render(context, subject=subject)
+    return RenderedEmail(locale=locale, subject=subject, text=text, html=html)
+
+
+def format_datetime(value: object, locale: str) -> str:
+    """`25 November 2026, 14:30 CET` / `25 november 2026 kl. 14:30 CET`, in Swedish time."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    # The database hands out aware datetimes; a naive one can only have meant UTC.
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_ZONE)
+    date = f"{local.day} {_MONTHS[locale][local.month - 1]} {local.year}"
+    time = f"{local:%H:%M} {local.tzname()}"
+    return f"{date} kl. {time}" if locale == "sv" else f"{date}, {time}"
+
+
+def _one_line(value: object) -> object:
+    # Names and subjects are single-line values: a newline in one could forge a line of the
+    # e-mail (a fake `Token:` line, say) or break the Subject header.
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _stockholm() -> tzinfo:
+    # The provider and its customers are in Sweden; an image without tzdata still says UTC
+    # (and says so), rather than failing to send.
+    try:
+        return ZoneInfo("Europe/Stockholm")
+    except ZoneInfoNotFoundError:
+        return UTC
+
+
+_ZONE = _stockholm()
+
+
+def _environment(*, html: bool) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=None if html else _one_line,
+    )
+    environment.filters["datetime"] = format_datetime
+    return environment
+
+
+_text = _environment(html=False)
+_html = _environment(html=True)
