@@ -6,11 +6,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from portal.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
 def load_settings() -> Settings:
@@ -81,21 +84,75 @@ def create_staff(email: str, name: str) -> None:
         "Password", hide_input=True, confirmation_prompt=True
     )
 
-    async def work(settings: Settings) -> None:
-        from models.database import Database
-
-        assert settings.database_url is not None
-        database = Database(settings.database_url, pool_size=1, max_overflow=0)
-        try:
-            await create_staff_user(database, email=email, name=name, password=password)
-        finally:
-            await database.dispose()
-
     try:
-        with_database(work)
+        on_database(lambda db, _: create_staff_user(db, email=email, name=name, password=password))
     except StaffCreationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"staff user {email.strip().lower()} created")
+
+
+def on_database(work: Callable[[Database, Settings], Coroutine[Any, Any, Any]]) -> Any:
+    """Run `work` with an engine on the configured (or embedded) database, then dispose of it."""
+    from models.database import Database
+
+    async def wrapped(settings: Settings) -> Any:
+        assert settings.database_url is not None
+        database = Database(settings.database_url, pool_size=1, max_overflow=0)
+        try:
+            return await work(database, settings)
+        finally:
+            await database.dispose()
+
+    return with_database(wrapped)
+
+
+@main.command("create-token")
+@click.option("--name", required=True, help="Which system the token is for.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(["sync", "meters"]),
+    help="sync: accounts, models, supplies, devices; meters: meter readings. Repeatable.",
+)
+def create_token(name: str, scopes: tuple[str, ...]) -> None:
+    """Create an integration token and print it (once: only its hash is kept)."""
+    from portal.integration_tokens import TokenAdminError
+    from portal.integration_tokens import create_token as create
+
+    try:
+        token = on_database(
+            lambda db, settings: create(db, settings.secret_key, name, list(scopes))
+        )
+    except TokenAdminError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(token)
+
+
+@main.command("list-tokens")
+def list_tokens() -> None:
+    """List integration tokens (names, scopes, use; never the tokens)."""
+    from portal.integration_tokens import list_tokens as listing
+
+    for info in on_database(lambda db, _: listing(db)):
+        state = f"revoked {info.revoked_at:%Y-%m-%d}" if info.revoked_at else "live"
+        used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
+        click.echo(f"{info.name}\t{','.join(info.scopes)}\t{state}\tlast used {used}")
+
+
+@main.command("revoke-token")
+@click.option("--name", required=True)
+def revoke_token(name: str) -> None:
+    """Revoke an integration token at once."""
+    from portal.integration_tokens import TokenAdminError
+    from portal.integration_tokens import revoke_token as revoke
+
+    try:
+        on_database(lambda db, _: revoke(db, name))
+    except TokenAdminError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"revoked {name}")
 
 
 @main.command()

@@ -9,13 +9,86 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The e-mail address or password is wrong.",
         "sv": "E-postadressen eller lösenordet är fel.",
     },
-    "too_long": {
-        "en": "At most {limit} characters.",
-        "sv": "Högst {limit} tecken.",
+    "email_not_verified": {
+        "en": "Confirm your e-mail address first: follow the link we sent you.",
+        "sv": "Bekräfta din e-postadress först: följ länken vi skickade till dig.",
     },
-    "required": {
-        "en": "This field is required.",
-        "sv": "Fältet måste fyllas i.",
+    "required": {"en": "This field is required.", "sv": "Fältet måste fyllas i."},
+    "too_long": {"en": "At most {limit} characters.", "sv": "Högst {limit} tecken."},
+    "invalid_email": {
+        "en": "This is not an e-mail address.",
+        "sv": "Det här är ingen e-postadress.",
+    },
+    "password_too_short": {
+        "en": "Use at least {limit} characters.",
+        "sv": "Använd minst {limit} tecken.",
+    },
+    "password_too_long": {
+        "en": "Use at most {limit} characters.",
+        "sv": "Använd högst {limit} tecken.",
+    },
+    "password_too_similar": {
+        "en": "The password must not contain your name or e-mail address.",
+        "sv": "Lösenordet får inte innehålla ditt namn eller din e-postadress.",
+    },
+    "invalid_locale": {"en": "Choose sv or en.", "sv": "Välj sv eller en."},
+    "invalid_timezone": {
+        "en": "Not a known IANA time zone (e.g. Europe/Stockholm).",
+        "sv": "Ingen känd IANA-tidszon (t.ex. Europe/Stockholm).",
+    },
+    "invalid_country": {
+        "en": "Use a two-letter country code (ISO 3166-1), e.g. SE.",
+        "sv": "Ange en landskod med två bokstäver (ISO 3166-1), t.ex. SE.",
+    },
+    "invalid_id": {
+        "en": "This is not the ID of a {type}.",
+        "sv": "Det här är inget ID för {type}.",
+    },
+    "not_found": {
+        "en": "Not found, or not yours to see.",
+        "sv": "Hittades inte, eller så får du inte se den.",
+    },
+    "forbidden": {
+        "en": "You may not do this.",
+        "sv": "Du får inte göra detta.",
+    },
+    "already_member": {
+        "en": "This person is already a member of the account.",
+        "sv": "Personen är redan medlem i kontot.",
+    },
+    "already_exists": {
+        "en": "{what} is already in use.",
+        "sv": "{what} används redan.",
+    },
+    "already_requested": {
+        "en": "You have already asked to join this account; its administrators will answer.",
+        "sv": "Du har redan bett om att få gå med i kontot; dess administratörer svarar.",
+    },
+    "already_decided": {
+        "en": "This request has already been answered.",
+        "sv": "Den här förfrågan är redan besvarad.",
+    },
+    "token_invalid": {
+        "en": "The link is invalid, used or expired. Ask for a new one.",
+        "sv": "Länken är ogiltig, redan använd eller har gått ut. Be om en ny.",
+    },
+    "last_admin": {
+        "en": "An account must keep at least one administrator.",
+        "sv": "Ett konto måste ha minst en administratör.",
+    },
+    "not_member": {
+        "en": "This person is not a member of the account.",
+        "sv": "Personen är inte medlem i kontot.",
+    },
+    "duplicate": {"en": "Listed more than once.", "sv": "Angiven mer än en gång."},
+    "out_of_range": {
+        "en": "Must be between {low} and {high}.",
+        "sv": "Måste vara mellan {low} och {high}.",
+    },
+    "too_many": {"en": "At most {limit} items.", "sv": "Högst {limit} poster."},
+    "no_matching_device": {
+        "en": "No account has this customer number with a device of this serial number.",
+        "sv": "Inget konto har detta kundnummer med en enhet med detta serienummer.",
     },
 }
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Hashable
 
 from sqlalchemy import Select, or_
 
+from auth.policies import ensure_can_update_device_location
 from auth.visibility import visible_devices
 from models import Device, DeviceStatus
+from portal.errors import UserErrorCode, UserInputError
 from resolvers.context import Context
 from resolvers.loaders import DEVICE_ORDER
 from resolvers.pagination import Page, fetch_page
+from resolvers.sync import LocationInput, check_location
+from resolvers.validation import Checks
 
 SEARCH_MAX_LENGTH = 100
 
@@ -50,3 +55,21 @@ async def list_devices(
 ) -> Page[Device]:
     stmt = apply_device_filter(visible_devices(ctx.viewer), filters)
     return await fetch_page(ctx, stmt, DEVICE_ORDER, first, after)
+
+
+async def update_device_location(
+    ctx: Context, device_id: uuid.UUID, location: LocationInput
+) -> Device:
+    device = await ctx.first(
+        visible_devices(ctx.viewer).where(Device.id == device_id).with_for_update()
+    )
+    if device is None:
+        raise UserInputError.single(UserErrorCode.NOT_FOUND, "not_found", ["input", "deviceId"])
+    ensure_can_update_device_location(ctx.viewer, device)
+    checks = Checks("input")
+    values = check_location(checks, location, "location")
+    checks.done()
+    for column, value in values.items():
+        setattr(device, column, value)
+    await ctx.flush()
+    return device

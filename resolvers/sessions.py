@@ -18,11 +18,25 @@ class SignedIn:
     user: User
 
 
+MAX_CREDENTIAL_LENGTH = 1024
+
+
 async def sign_in(ctx: Context, email: str, password: str) -> SignedIn:
-    user = await check_credentials(ctx.session, email, password)
+    if len(email) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
+        user = None  # nobody has such credentials; spare the hashing
+    else:
+        user = await check_credentials(ctx.session, email, password)
     if user is None:
         # The same answer for an unknown e-mail and a wrong password.
         raise UserInputError.single(UserErrorCode.INVALID_CREDENTIALS, "invalid_credentials")
+    if user.email_verified_at is None:
+        # Told only to someone who knows the password, so it reveals nothing to others.
+        raise UserInputError.single(UserErrorCode.EMAIL_NOT_VERIFIED, "email_not_verified")
+    return await start_session(ctx, user)
+
+
+async def start_session(ctx: Context, user: User) -> SignedIn:
+    """A new session for `user`: its token in the answer, and in an HttpOnly cookie."""
     token = await open_session(ctx.session, user.id, ctx.settings)
     if isinstance(ctx.response, Response):
         ctx.response.set_cookie(

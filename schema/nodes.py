@@ -7,11 +7,18 @@ from collections import defaultdict
 
 import strawberry
 
+from schema.accounts import Account, Payment
 from schema.base import Info, Node, decode_id
+from schema.devices import Device, DeviceModel, SupplyItem
 from schema.users import User
 
 # The types `node` can return, by GraphQL name. Each resolves through its own visibility rule.
 NODE_TYPES: dict[str, type[Node]] = {
+    "Account": Account,
+    "Device": Device,
+    "DeviceModel": DeviceModel,
+    "Payment": Payment,
+    "SupplyItem": SupplyItem,
     "User": User,
 }
 

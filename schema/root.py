@@ -11,14 +11,18 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers.context import Context
+from schema.accounts import AccountQueries
+from schema.devices import DeviceQueries
 from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
 from schema.nodes import NODE_TYPES, NodeQueries
 from schema.pagination import PageInfo
+from schema.people import PeopleMutations
 from schema.sessions import SessionMutations
+from schema.sync import SyncMutations
 from schema.users import UserQueries
 
-Query = merge_types("Query", (NodeQueries, UserQueries))
-Mutation = merge_types("Mutation", (SessionMutations,))
+Query = merge_types("Query", (NodeQueries, UserQueries, AccountQueries, DeviceQueries))
+Mutation = merge_types("Mutation", (SessionMutations, PeopleMutations, SyncMutations))
 
 
 class PortalSchema(strawberry.Schema):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from portal.errors import UserInputError
 from resolvers import sessions
+from resolvers.sessions import SignedIn
 from resolvers.transaction import in_transaction
 from schema.base import Info
-from schema.errors import UserError, user_errors
+from schema.errors import UserError
+from schema.mutations import run
 from schema.users import User
 
 
@@ -30,17 +31,19 @@ class SignInPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+def signed_in_payload(result: SignedIn | list[UserError]) -> SignInPayload:
+    if isinstance(result, list):
+        return SignInPayload(user_errors=result)
+    return SignInPayload(token=result.token, viewer=User.from_row(result.user))
+
+
 @strawberry.type
 class SessionMutations:
     @strawberry.mutation(description="Exchange an e-mail and password for a session token.")
     async def sign_in(self, info: Info, input: SignInInput) -> SignInPayload:
-        try:
-            signed_in = await in_transaction(
-                info.context, sessions.sign_in, info.context, input.email, input.password
-            )
-        except UserInputError as error:
-            return SignInPayload(user_errors=user_errors(error, info.context.locale))
-        return SignInPayload(token=signed_in.token, viewer=User.from_row(signed_in.user))
+        return signed_in_payload(
+            await run(info, lambda: sessions.sign_in(info.context, input.email, input.password))
+        )
 
     @strawberry.mutation(description="End the session this request signed in with.")
     async def sign_out(self, info: Info) -> bool:

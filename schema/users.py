@@ -1,15 +1,20 @@
-"""People: the User type and the `viewer` field."""
+"""People: the User type, memberships in accounts, and the `viewer` field."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 import models
 from resolvers import users
 from schema.base import Info, Node, encode_id
+from schema.pagination import Connection, connection
+
+if TYPE_CHECKING:
+    from schema.accounts import Account
+    from schema.devices import Device
 
 strawberry.enum(models.UserKind, name="UserKind")
 
@@ -43,6 +48,11 @@ class User(Node):
             kind=row.kind,
         )
 
+    @classmethod
+    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
+        rows = await users.users_by_id(info.context, keys)
+        return [cls.from_row(row) if row else None for row in rows]
+
     @strawberry.field
     def notification_preferences(self) -> NotificationPreferences:
         return NotificationPreferences(
@@ -51,10 +61,51 @@ class User(Node):
             meter_reading_reminders=self.row.notify_meter_reading_reminders,
         )
 
+    @strawberry.field(description="The accounts this person belongs to, as far as you may see.")
+    async def memberships(self, info: Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_of_user.load(self.row.id)
+        return [Membership.from_row(row) for row in rows]
+
+
+@strawberry.type(description="A person's place in an account.")
+class Membership:
+    row: strawberry.Private[models.Membership]
+    role: models.AccountRole
+
     @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await users.users_by_id(info.context, keys)
-        return [cls.from_row(row) if row else None for row in rows]
+    def from_row(cls, row: models.Membership) -> Membership:
+        return cls(row=row, role=row.role)
+
+    @strawberry.field
+    async def account(self, info: Info) -> Annotated[Account, strawberry.lazy("schema.accounts")]:
+        from schema.accounts import Account
+
+        row = await info.context.loaders.account_by_id.load(self.row.account_id)
+        assert row is not None  # a visible membership's account is visible
+        return Account.from_row(row)
+
+    @strawberry.field
+    async def user(self, info: Info) -> User:
+        row = await info.context.loaders.user_by_id.load(self.row.user_id)
+        assert row is not None  # a visible membership's person is visible
+        return User.from_row(row)
+
+    @strawberry.field(
+        description="Devices assigned to this member (all of the account's for an ADMIN)."
+    )
+    async def devices(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Device, strawberry.lazy("schema.devices")]]:
+        from schema.devices import Device
+
+        loaders = info.context.loaders
+        if self.row.role is models.AccountRole.ADMIN:
+            page = await loaders.devices_of_account.page(self.row.account_id, first, after)
+        else:
+            page = await loaders.devices_assigned_in_account.page(
+                self.row.user_id, first, after, self.row.account_id
+            )
+        return connection(page, Device.from_row)
 
 
 @strawberry.type
