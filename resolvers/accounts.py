@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import or_
 
 from auth.policies import ensure_can_update_account
-from auth.visibility import visible_accounts
-from models import Account
+from auth.visibility import visible_access_requests, visible_accounts
+from models import AccessRequest, Account
 from portal.errors import UserErrorCode, UserInputError
 from resolvers.context import Context
 from resolvers.devices import SEARCH_MAX_LENGTH
@@ -71,3 +71,13 @@ async def update_account(
     checks.done()
     await ctx.flush()
     return account
+
+
+ACCESS_REQUEST_ORDER = Order((AccessRequest.created_at, AccessRequest.id), descending=True)
+
+
+async def access_requests_of(
+    ctx: Context, account_id: uuid.UUID, first: int | None, after: str | None
+) -> Page[AccessRequest]:
+    stmt = visible_access_requests(ctx.viewer).where(AccessRequest.account_id == account_id)
+    return await fetch_page(ctx, stmt, ACCESS_REQUEST_ORDER, first, after)

@@ -72,23 +72,29 @@ class Loaders:
             self._supplies_of_models
         )
         self.devices_of_account = ChildPages(
-            ctx, Children(self._devices_filtered, Device.account_id, DEVICE_ORDER)
+            ctx, Children(self._devices_filtered, (Device.account_id,), DEVICE_ORDER)
         )
-        self.devices_assigned_in_account = ChildPages(
-            ctx, Children(self._assigned_devices_in, DeviceAssignment.user_id, DEVICE_ORDER)
+        # Keyed by (account, member): every customer member's devices in one statement.
+        self.devices_of_member = ChildPages(
+            ctx,
+            Children(
+                self._assigned_devices,
+                (DeviceAssignment.account_id, DeviceAssignment.user_id),
+                DEVICE_ORDER,
+            ),
         )
         self.members_of_account = ChildPages(
             ctx,
             Children(
                 lambda _: visibility.visible_memberships(viewer),
-                Membership.account_id,
+                (Membership.account_id,),
                 MEMBER_ORDER,
             ),
         )
         self.payments_of_account = ChildPages(
             ctx,
             Children(
-                lambda _: visibility.visible_payments(viewer), Payment.account_id, PAYMENT_ORDER
+                lambda _: visibility.visible_payments(viewer), (Payment.account_id,), PAYMENT_ORDER
             ),
         )
 
@@ -106,11 +112,9 @@ class Loaders:
 
         return apply_device_filter(visibility.visible_devices(self._ctx.viewer), filters)
 
-    def _assigned_devices_in(self, account_id: Hashable) -> Select[Device]:
-        return (
-            visibility.visible_devices(self._ctx.viewer)
-            .join(DeviceAssignment, DeviceAssignment.device_id == Device.id)
-            .where(DeviceAssignment.account_id == account_id)
+    def _assigned_devices(self, _: Hashable) -> Select[Device]:
+        return visibility.visible_devices(self._ctx.viewer).join(
+            DeviceAssignment, DeviceAssignment.device_id == Device.id
         )
 
     async def _memberships_of_users(self, user_ids: Sequence[uuid.UUID]) -> list[list[Membership]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -126,11 +127,25 @@ async def fetch_page(
 
 @dataclasses.dataclass(frozen=True)
 class Children(Generic[T]):
-    """A kind of child list: its scoped query (given the filters) and its parent column."""
+    """A kind of child list: its scoped query (given the filters) and its parent key columns.
+
+    With one parent column a parent is its value; with several, the tuple of their values.
+    """
 
     query: Callable[[Hashable], Select[T]]
-    parent: InstrumentedAttribute[Any]
+    parent: tuple[InstrumentedAttribute[Any], ...]
     order: Order
+
+    def parent_in(self, parents: Sequence[Any]) -> ColumnElement[bool]:
+        if len(self.parent) == 1:
+            return self.parent[0].in_(parents)
+        return tuple_(*self.parent).in_(parents)
+
+    def parent_columns(self) -> list[Any]:
+        return [column.label(f"parent_{index}") for index, column in enumerate(self.parent)]
+
+    def parent_of(self, values: Sequence[Any]) -> Any:
+        return values[0] if len(values) == 1 else tuple(values)
 
 
 class ChildPages(Generic[T]):
@@ -148,7 +163,7 @@ class ChildPages(Generic[T]):
         key = (page_size(first), after, filters)
         if key not in self._pages:
             self._pages[key] = DataLoader(
-                lambda parents: self._load_pages(parents, key[0], after, filters)
+                functools.partial(self._load_pages, size=key[0], after=after, filters=filters)
             )
         return await self._pages[key].load(parent)
 
@@ -156,25 +171,26 @@ class ChildPages(Generic[T]):
         self, parents: Sequence[Any], size: int, after: str | None, filters: Hashable
     ) -> list[Page[T]]:
         children = self._children
-        stmt = children.query(filters).where(children.parent.in_(parents))
+        stmt = children.query(filters).where(children.parent_in(parents))
         if after:
             stmt = stmt.where(children.order.after(after))
         position = (
             func.row_number()
-            .over(partition_by=children.parent, order_by=children.order.clauses())
+            .over(partition_by=list(children.parent), order_by=children.order.clauses())
             .label("position")
         )
-        ranked = stmt.add_columns(children.parent.label("parent"), position).subquery()
+        ranked = stmt.add_columns(*children.parent_columns(), position).subquery()
         entity = aliased(stmt.column_descriptions[0]["entity"], ranked)
+        keys = [ranked.c[f"parent_{index}"] for index in range(len(children.parent))]
         result = await self._ctx.execute(
-            select(entity, ranked.c.parent)
+            select(entity, *keys)
             .where(ranked.c.position <= size + 1)
-            .order_by(ranked.c.parent, ranked.c.position)
+            .order_by(*keys, ranked.c.position)
         )
         by_parent: dict[Any, list[T]] = defaultdict(list)
         ranked_rows: list[Any] = list(result.all())
-        for row, parent in ranked_rows:
-            by_parent[parent].append(row)
+        for row, *parent in ranked_rows:
+            by_parent[children.parent_of(parent)].append(row)
         return [
             Page(
                 by_parent[parent][:size],
@@ -188,20 +204,21 @@ class ChildPages(Generic[T]):
 
     async def count(self, parent: Any, filters: Hashable = None) -> int:
         if filters not in self._counts:
-            self._counts[filters] = DataLoader(lambda parents: self._load_counts(parents, filters))
+            self._counts[filters] = DataLoader(
+                functools.partial(self._load_counts, filters=filters)
+            )
         return await self._counts[filters].load(parent)
 
     async def _load_counts(self, parents: Sequence[Any], filters: Hashable) -> list[int]:
         children = self._children
         scoped = (
             children.query(filters)
-            .where(children.parent.in_(parents))
-            .add_columns(children.parent.label("parent"))
+            .where(children.parent_in(parents))
+            .add_columns(*children.parent_columns())
             .subquery()
         )
-        result = await self._ctx.execute(
-            select(scoped.c.parent, func.count()).group_by(scoped.c.parent)
-        )
+        keys = [scoped.c[f"parent_{index}"] for index in range(len(children.parent))]
+        result = await self._ctx.execute(select(*keys, func.count()).group_by(*keys))
         counted: list[Any] = list(result.all())
-        counts: dict[Any, int] = dict(counted)
+        counts = {children.parent_of(row[:-1]): row[-1] for row in counted}
         return [counts.get(parent, 0) for parent in parents]

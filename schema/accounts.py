@@ -17,6 +17,7 @@ from schema.pagination import Connection, connection
 
 if TYPE_CHECKING:
     from schema.devices import Device, DeviceFilter
+    from schema.people import AccessRequest
     from schema.users import Membership
 
 strawberry.enum(models.AccountRole, name="AccountRole")
@@ -129,6 +130,19 @@ class Account(Node):
             raise Forbidden("Only the account's admins and staff see its members")
         page = await info.context.loaders.members_of_account.page(self.row.id, first, after)
         return connection(page, Membership.from_row)
+
+    @strawberry.field(
+        description="Admins of this account and staff: people asking to join, newest first."
+    )
+    async def access_requests(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[AccessRequest, strawberry.lazy("schema.people")]] | None:
+        from schema.people import AccessRequest
+
+        if not can_see_members(info.context.viewer, self.row.id):
+            raise Forbidden("Only the account's admins and staff see requests to join it")
+        page = await accounts.access_requests_of(info.context, self.row.id, first, after)
+        return connection(page, AccessRequest.from_row)
 
     @strawberry.field(description="Staff only.")
     def credit_rating(self, info: Info) -> str | None:

@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 
 from resolvers.context import Context
 from schema.accounts import AccountQueries
+from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
 from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
 from schema.nodes import NODE_TYPES, NodeQueries
@@ -21,7 +22,9 @@ from schema.sessions import SessionMutations
 from schema.sync import SyncMutations
 from schema.users import UserQueries
 
-Query = merge_types("Query", (NodeQueries, UserQueries, AccountQueries, DeviceQueries))
+Query = merge_types(
+    "Query", (NodeQueries, UserQueries, AccountQueries, DeviceQueries, AuditQueries)
+)
 Mutation = merge_types("Mutation", (SessionMutations, PeopleMutations, SyncMutations))
 
 

@@ -102,8 +102,8 @@ class Membership:
         if self.row.role is models.AccountRole.ADMIN:
             page = await loaders.devices_of_account.page(self.row.account_id, first, after)
         else:
-            page = await loaders.devices_assigned_in_account.page(
-                self.row.user_id, first, after, self.row.account_id
+            page = await loaders.devices_of_member.page(
+                (self.row.account_id, self.row.user_id), first, after
             )
         return connection(page, Device.from_row)
 

@@ -1,0 +1,121 @@
+"""SQL statements per request stay the same whatever the page size: no N+1 anywhere."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import event, select
+
+from models import (
+    Account,
+    AccountRole,
+    Device,
+    DeviceAssignment,
+    DeviceModel,
+    Membership,
+    User,
+    UserKind,
+)
+from models.database import Database
+from tests.conftest import LiveServer
+from tests.support import Api
+from tests.world import World
+
+DEVICES_PAGE = """
+{ devices(first: 100) { edges { node {
+    serialNumber model { name } account { name } assignees { email } } } } }
+"""
+ACCOUNTS_PAGE = """
+{ accounts(first: 100) { totalCount edges { node {
+    name
+    devices(first: 5) { totalCount edges { node { serialNumber model { name } } } }
+    members(first: 5) { totalCount edges { node { role user { email }
+      devices(first: 5) { edges { node { serialNumber } } } } } }
+} } } }
+"""
+
+
+@contextlib.contextmanager
+def counting(server: LiveServer) -> Iterator[list[str]]:
+    """Every statement the app's engine sends while the block runs."""
+    statements: list[str] = []
+    engine = server.app.state.database.engine.sync_engine
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def add_devices(database: Database, count: int) -> None:
+    """`count` more devices on each account, each assigned to a new customer of its account."""
+    async with database.session() as session, session.begin():
+        model = (await session.scalars(select(DeviceModel))).one()
+        accounts = list(await session.scalars(select(Account)))
+        for account_row in accounts:
+            for n in range(count):
+                user = User(
+                    email=f"extra-{account_row.customer_number}-{n}@example.com".lower(),
+                    name=f"Extra {n}",
+                    kind=UserKind.CUSTOMER,
+                )
+                device = Device(
+                    external_id=f"X-{account_row.customer_number}-{n}",
+                    account_id=account_row.id,
+                    serial_number=f"SN-X-{account_row.customer_number}-{n}",
+                    model_id=model.id,
+                    location_street="Street",
+                    location_postal_code="1",
+                    location_city="City",
+                    location_country="SE",
+                    response_hours=8,
+                )
+                session.add_all([user, device])
+                await session.flush()
+                session.add(
+                    Membership(
+                        account_id=account_row.id, user_id=user.id, role=AccountRole.CUSTOMER
+                    )
+                )
+                await session.flush()
+                session.add(
+                    DeviceAssignment(
+                        device_id=device.id, user_id=user.id, account_id=account_row.id
+                    )
+                )
+
+
+async def statements_for(api: Api, server: LiveServer, query: str) -> int:
+    with counting(server) as statements:
+        await api.data(query)
+    return len(statements)
+
+
+async def test_the_device_list_takes_the_same_statements_for_3_or_60_devices(
+    api: Api, world: World, database: Database, live_server: LiveServer
+) -> None:
+    staff = api.as_(world.tokens["staff"])
+    few = await statements_for(staff, live_server, DEVICES_PAGE)
+    await add_devices(database, 30)
+    many_data = await staff.data(DEVICES_PAGE)
+    assert len(many_data["devices"]["edges"]) == 63
+    many = await statements_for(staff, live_server, DEVICES_PAGE)
+    assert few == many
+    # authentication, the page, then one batch each for models, accounts and assignees
+    assert many == 5
+
+
+async def test_nested_connections_take_the_same_statements_for_any_number_of_parents(
+    api: Api, world: World, database: Database, live_server: LiveServer
+) -> None:
+    staff = api.as_(world.tokens["staff"])
+    few = await statements_for(staff, live_server, ACCOUNTS_PAGE)
+    await add_devices(database, 12)
+    many = await statements_for(staff, live_server, ACCOUNTS_PAGE)
+    assert few == many
