@@ -14,6 +14,7 @@ COPY schema ./schema
 COPY resolvers ./resolvers
 COPY models ./models
 COPY auth ./auth
+COPY notifications ./notifications
 COPY migrations ./migrations
 RUN /opt/portal/bin/pip install --no-deps .
 

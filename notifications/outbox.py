@@ -18,7 +18,8 @@ async def enqueue_email(
 
     Nothing is sent and nothing is committed here: the e-mail exists exactly when the
     caller's transaction commits, and the delivery worker sends it after that. Raises
-    `EmailTemplateError` (a ValueError) for an unknown template or wrong parameters.
+    `EmailTemplateError` (a ValueError) for an unknown template or wrong parameters, and
+    ValueError for an address that cannot be one.
     """
     address = to.strip()
     if not _plausible_address(address):

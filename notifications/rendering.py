@@ -1,8 +1,9 @@
 """Templates -> subject, plain text and HTML, in the recipient's locale (sv or en).
 
-Each template is a folder under `templates/` holding `<locale>.subject.txt`, `<locale>.txt`
-and `<locale>.html`. Text and HTML have environments of their own, so HTML is always
-autoescaped and text never is (an escaped `&amp;` in a plain-text e-mail is a bug too).
+Each template is three files per locale in `templates/`: `<name>.<locale>.subject.txt`,
+`<name>.<locale>.txt` and `<name>.<locale>.html`; partials start with `_`. One flat folder,
+because the package data (pyproject.toml) takes `templates/*`. Autoescaping follows the
+file name: always in `.html`, never in `.txt` (`&amp;` in a plain-text e-mail is a bug too).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    UndefinedError,
+    select_autoescape,
+)
+from markupsafe import Markup
 
 LOCALES = ("sv", "en")
 DEFAULT_LOCALE = "en"
@@ -38,6 +46,9 @@ TEMPLATE_PARAMS: Mapping[str, frozenset[str]] = {
         }
     ),
     "access_request_decided": frozenset({"name", "account_name", "approved"}),
+    # Registering with an address that already has an account: told to its owner, never to
+    # whoever registered (the answer to them must not reveal who has an account).
+    "account_exists": frozenset({"name", "link"}),
 }
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -84,11 +95,13 @@ def render(template: str, locale: str, params: Mapping[str, object]) -> Rendered
         )
     locale = resolve_locale(locale)
     context = {**params, "locale": locale}
-    subject = _one_line(_text.get_template(f"{template}/{locale}.subject.txt").render(context))
-    if len(subject) > SUBJECT_MAX_LENGTH:
-        subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
-    text = _text.get_template(f"{template}/{locale}.txt").render(context)
-    html = _html.get_template(f"{template}/{locale}.html").render(context, subject=subject)
+    try:
+        subject = _subject(_render(f"{template}.{locale}.subject.txt", context))
+        text = _render(f"{template}.{locale}.txt", context)
+        html = _render(f"{template}.{locale}.html", {**context, "subject": subject})
+    except UndefinedError as error:
+        # A value the template has no wording for, such as an unknown role.
+        raise EmailTemplateError(f"e-mail template {template!r}: {error}") from error
     return RenderedEmail(locale=locale, subject=subject, text=text, html=html)
 
 
@@ -103,10 +116,23 @@ def format_datetime(value: object, locale: str) -> str:
     return f"{date} kl. {time}" if locale == "sv" else f"{date}, {time}"
 
 
+def _render(name: str, context: Mapping[str, object]) -> str:
+    return _environment.get_template(name).render(context)
+
+
+def _subject(rendered: str) -> str:
+    subject = " ".join(rendered.split())
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
+    return subject
+
+
 def _one_line(value: object) -> object:
-    # Names and subjects are single-line values: a newline in one could forge a line of the
-    # e-mail (a fake `Token:` line, say) or break the Subject header.
-    return " ".join(value.split()) if isinstance(value, str) else value
+    # Values in an e-mail are single-line: a newline in a name could forge a line of the
+    # text (a fake `Token:` line, say). Markup is the output of the HTML macros: left alone.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return " ".join(value.split())
+    return value
 
 
 def _stockholm() -> tzinfo:
@@ -121,19 +147,13 @@ def _stockholm() -> tzinfo:
 _ZONE = _stockholm()
 
 
-def _environment(*, html: bool) -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(_TEMPLATES),
-        autoescape=html,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=None if html else _one_line,
-    )
-    environment.filters["datetime"] = format_datetime
-    return environment
-
-
-_text = _environment(html=False)
-_html = _environment(html=True)
+_environment = Environment(
+    loader=FileSystemLoader(_TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    finalize=_one_line,
+)
+_environment.filters["datetime"] = format_datetime

@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from models.database import Database
 from models.schema_version import current_revision, head_revision
+from notifications.worker import DeliveryWorker
 from portal.graphql_view import PortalGraphQL
 from portal.request_id import RequestIdMiddleware
 from portal.settings import Settings
@@ -60,9 +61,18 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        worker = (
+            asyncio.create_task(DeliveryWorker(database, settings).run(stop), name="mail-worker")
+            if settings.run_worker
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker  # finishes the message in hand, then stops
             await database.dispose()
 
     app = Starlette(

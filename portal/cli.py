@@ -156,6 +156,28 @@ def revoke_token(name: str) -> None:
 
 
 @main.command()
+def worker() -> None:
+    """Send the e-mail outbox (for deployments whose API processes run with
+    PORTAL_RUN_WORKER=0); stops cleanly on Ctrl-C or SIGTERM."""
+    import signal
+
+    from notifications.worker import DeliveryWorker
+    from portal.server import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+
+    async def work(database: Database, settings: Settings) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await DeliveryWorker(database, settings).run(stop)
+
+    on_database(work)
+
+
+@main.command()
 def schema() -> None:
     """Print the served schema (SDL)."""
     from schema.root import build_schema

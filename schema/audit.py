@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -38,8 +39,8 @@ class AuditEntry:
             action=row.action,
             entity_type=row.entity_type,
             entity_id=str(row.entity_id) if row.entity_id else None,
-            before=row.before,
-            after=row.after,
+            before=cast(JSON, row.before),
+            after=cast(JSON, row.after),
         )
 
     @strawberry.field(description="The person who made the change; null for integrations.")

@@ -30,6 +30,7 @@ from portal.embedded_db import embedded_postgres, ensure_database
 from portal.settings import Settings
 from tests.support import Api
 
+pytest_plugins = ["tests.mail", "tests.world"]
 REPO = Path(__file__).resolve().parent.parent
 # Another name lets two suites share one server (PORTAL_TEST_DATABASE=portal_test_mine).
 TEST_DATABASE = os.environ.get("PORTAL_TEST_DATABASE", "portal_test")
@@ -66,7 +67,10 @@ async def database_url(server_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+    # The tests drive the e-mail worker themselves (tests/mail.py), pass by pass.
+    return Settings(
+        database_url=database_url, data_dir=tmp_path_factory.mktemp("data"), run_worker=False
+    )
 
 
 @pytest.fixture(scope="session")

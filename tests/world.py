@@ -9,6 +9,7 @@ world costs no password hashing.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 import pytest
@@ -37,7 +38,7 @@ from schema.base import encode_id
 
 @dataclasses.dataclass
 class World:
-    ids: dict[str, str]  # name -> global ID
+    ids: Mapping[str, str]  # name -> global ID
     tokens: dict[str, str | None]  # role -> bearer token (None: anonymous)
     serials: dict[str, str]  # device name -> serial number
 
