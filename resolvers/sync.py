@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -86,9 +86,13 @@ async def _upsert(
     table = model.__table__
     changed = [column for column in values if column != key]
     stmt = pg_insert(table).values(**values)
+    assignments: dict[str, Any] = {column: stmt.excluded[column] for column in changed}
+    if "updated_at" in table.c:
+        # The ORM's onupdate does not reach a Core upsert; stamp real changes here.
+        assignments["updated_at"] = func.now()
     stmt = stmt.on_conflict_do_update(
         index_elements=[key],
-        set_={column: stmt.excluded[column] for column in changed},
+        set_=assignments,
         where=tuple_(*(table.c[column] for column in changed)).is_distinct_from(
             tuple_(*(stmt.excluded[column] for column in changed))
         ),

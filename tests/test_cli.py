@@ -12,9 +12,13 @@ from sqlalchemy import func, select
 from auth.passwords import verify_password
 from models import User, UserKind
 from models.database import Database
+from notifications.outbox import enqueue_email
 from portal import demo
+from portal.app import create_app
 from portal.embedded_db import ensure_database
+from portal.settings import Settings
 from schema.root import build_schema
+from tests.mail import SmtpServer, token_in
 from tests.processes import PORTAL, environment, free_port, run, wait_until_ready
 from tests.support import Api, sign_in
 
@@ -137,3 +141,95 @@ async def test_schema_prints_the_served_sdl() -> None:
     code, output = await run(str(PORTAL), "schema", env=environment())
     assert code == 0
     assert output == build_schema().as_str() + "\n"
+
+
+async def test_integration_tokens_are_created_listed_used_and_revoked(server_url: str) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_tokens")
+    env = environment(PORTAL_DATABASE_URL=url)
+    assert (await run(str(PORTAL), "migrate", env=env))[0] == 0
+    code, output = await run(
+        str(PORTAL), "create-token", "--name", "erp", "--scope", "sync", env=env
+    )
+    assert code == 0, output
+    token = output.strip().splitlines()[-1]
+    assert token.startswith("pti_")
+    code, listing = await run(str(PORTAL), "list-tokens", env=env)
+    assert "erp\tsync\tlive" in listing
+    assert token not in listing
+    # The token works against a server on the same database...
+    settings = Settings(database_url=url, run_worker=False)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal") as http:
+        api = Api(http, token)
+        assert (await api.data("{ accounts { totalCount } }"))["accounts"]["totalCount"] == 0
+        assert (await run(str(PORTAL), "revoke-token", "--name", "erp", env=env))[0] == 0
+        # ...until it is revoked.
+        assert (await api.post("{ accounts { totalCount } }")).status_code == 401
+    await app.state.database.dispose()
+    refused, output = await run(
+        str(PORTAL), "create-token", "--name", "x", "--scope", "admin", env=env
+    )
+    assert refused != 0
+
+
+async def test_serve_delivers_mail_through_its_worker(
+    server_url: str, smtp_server: SmtpServer
+) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_mail")
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        str(PORTAL),
+        "serve",
+        "--port",
+        str(port),
+        env=environment(PORTAL_DATABASE_URL=url, PORTAL_SMTP_URL=smtp_server.url),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await wait_until_ready(f"http://127.0.0.1:{port}", process, within_seconds=60)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            asked = await Api(http).data(
+                "mutation ($e: String!) { requestPasswordReset(email: $e) }",
+                {"e": demo.CUSTOMER.email},
+            )
+            assert asked == {"requestPasswordReset": True}
+        (mail,) = await smtp_server.wait_for(1, within=15)
+        assert mail.to == (demo.CUSTOMER.email,)
+        assert token_in(mail).startswith("pte_")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=15)
+
+
+async def test_the_standalone_worker_sends_and_stops_on_sigterm(
+    server_url: str, smtp_server: SmtpServer
+) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_worker")
+    env = environment(PORTAL_DATABASE_URL=url, PORTAL_SMTP_URL=smtp_server.url)
+    assert (await run(str(PORTAL), "migrate", env=env))[0] == 0
+    database = Database(url, pool_size=1)
+    try:
+        async with database.session() as session, session.begin():
+            await enqueue_email(
+                session,
+                to="someone@example.com",
+                locale="sv",
+                template="access_request_decided",
+                name="Someone",
+                account_name="Nordic Print AB",
+                approved=True,
+            )
+    finally:
+        await database.dispose()
+    process = await asyncio.create_subprocess_exec(
+        str(PORTAL), "worker", env=env, stdin=asyncio.subprocess.DEVNULL
+    )
+    try:
+        (mail,) = await smtp_server.wait_for(1, within=15)
+        assert mail.to == ("someone@example.com",)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), timeout=15) == 0
