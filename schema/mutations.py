@@ -14,6 +14,19 @@ from schema.base import Info, decode_id_of
 from schema.errors import UserError, user_errors
 
 T = TypeVar("T")
+P = TypeVar("P")
+
+
+def payload(
+    payload_type: Callable[..., P],
+    field: str,
+    result: T | list[UserError],
+    to_node: Callable[[T], object],
+) -> P:
+    """The mutation's payload: its object under `field`, or null beside the userErrors."""
+    if isinstance(result, list):
+        return payload_type(**{field: None, "user_errors": result})
+    return payload_type(**{field: to_node(result), "user_errors": []})
 
 
 async def run(info: Info, work: Callable[[], Awaitable[T]]) -> T | list[UserError]:

@@ -11,7 +11,7 @@ from resolvers import people
 from schema.accounts import Account
 from schema.base import Info, Node, encode_id
 from schema.errors import UserError
-from schema.mutations import input_id, input_ids, run
+from schema.mutations import input_id, input_ids, payload, run
 from schema.sessions import SignInPayload, signed_in_payload
 from schema.users import Membership, User
 
@@ -167,18 +167,6 @@ class DecideAccessRequestInput:
     role: models.AccountRole = models.AccountRole.CUSTOMER
 
 
-def membership_payload(result: models.Membership | list[UserError]) -> MembershipPayload:
-    if isinstance(result, list):
-        return MembershipPayload(membership=None, user_errors=result)
-    return MembershipPayload(membership=Membership.from_row(result), user_errors=[])
-
-
-def access_request_payload(result: models.AccessRequest | list[UserError]) -> AccessRequestPayload:
-    if isinstance(result, list):
-        return AccessRequestPayload(access_request=None, user_errors=result)
-    return AccessRequestPayload(access_request=AccessRequest.from_row(result), user_errors=[])
-
-
 @strawberry.type
 class PeopleMutations:
     @strawberry.mutation(description="Account admins (for their accounts) and staff.")
@@ -247,7 +235,9 @@ class PeopleMutations:
     @strawberry.mutation(description="Account admins and staff; an account keeps an ADMIN.")
     async def set_member_role(self, info: Info, input: SetMemberRoleInput) -> MembershipPayload:
         ensure_signed_in(info.context.viewer)
-        return membership_payload(
+        return payload(
+            MembershipPayload,
+            "membership",
             await run(
                 info,
                 lambda: people.set_member_role(
@@ -256,7 +246,8 @@ class PeopleMutations:
                     input_id(input.user_id, "User", "input", "userId"),
                     input.role,
                 ),
-            )
+            ),
+            Membership.from_row,
         )
 
     @strawberry.mutation(description="Account admins and staff; an account keeps an ADMIN.")
@@ -277,7 +268,9 @@ class PeopleMutations:
     @strawberry.mutation(description="Account admins and staff: which devices a member sees.")
     async def assign_devices(self, info: Info, input: AssignDevicesInput) -> MembershipPayload:
         ensure_signed_in(info.context.viewer)
-        return membership_payload(
+        return payload(
+            MembershipPayload,
+            "membership",
             await run(
                 info,
                 lambda: people.assign_devices(
@@ -286,7 +279,8 @@ class PeopleMutations:
                     input_id(input.user_id, "User", "input", "userId"),
                     input_ids(input.device_ids, "Device", "input", "deviceIds"),
                 ),
-            )
+            ),
+            Membership.from_row,
         )
 
     @strawberry.mutation(description="Your own name, phone, language and which e-mails you want.")
@@ -303,9 +297,7 @@ class PeopleMutations:
             meter_reading_reminders=preferences.meter_reading_reminders,
         )
         result = await run(info, lambda: people.update_profile(info.context, changes))
-        if isinstance(result, list):
-            return UserPayload(user=None, user_errors=result)
-        return UserPayload(user=User.from_row(result), user_errors=[])
+        return payload(UserPayload, "user", result, User.from_row)
 
     @strawberry.mutation(
         description="Ask to join the account with this customer number, naming one of its devices."
@@ -314,13 +306,16 @@ class PeopleMutations:
         self, info: Info, input: RequestAccountAccessInput
     ) -> AccessRequestPayload:
         ensure_signed_in(info.context.viewer)
-        return access_request_payload(
+        return payload(
+            AccessRequestPayload,
+            "access_request",
             await run(
                 info,
                 lambda: people.request_account_access(
                     info.context, input.customer_number, input.serial_number
                 ),
-            )
+            ),
+            AccessRequest.from_row,
         )
 
     @strawberry.mutation(description="Account admins and staff: let a person in, or not.")
@@ -328,7 +323,9 @@ class PeopleMutations:
         self, info: Info, input: DecideAccessRequestInput
     ) -> AccessRequestPayload:
         ensure_signed_in(info.context.viewer)
-        return access_request_payload(
+        return payload(
+            AccessRequestPayload,
+            "access_request",
             await run(
                 info,
                 lambda: people.decide_access_request(
@@ -337,5 +334,6 @@ class PeopleMutations:
                     input.approve,
                     input.role,
                 ),
-            )
+            ),
+            AccessRequest.from_row,
         )

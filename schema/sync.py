@@ -12,7 +12,7 @@ from schema.accounts import Account
 from schema.base import Info
 from schema.devices import Device, DeviceModel, SupplyItem
 from schema.errors import UserError
-from schema.mutations import input_id, run
+from schema.mutations import input_id, payload, run
 
 
 @strawberry.input
@@ -121,24 +121,14 @@ class UpdateAccountInput:
     )
 
 
-def account_payload(result: models.Account | list[UserError]) -> AccountPayload:
-    if isinstance(result, list):
-        return AccountPayload(account=None, user_errors=result)
-    return AccountPayload(account=Account.from_row(result), user_errors=[])
-
-
-def device_payload(result: models.Device | list[UserError]) -> DevicePayload:
-    if isinstance(result, list):
-        return DevicePayload(device=None, user_errors=result)
-    return DevicePayload(device=Device.from_row(result), user_errors=[])
-
-
 @strawberry.type
 class SyncMutations:
     @strawberry.mutation(description="Back-office sync (staff or integration tokens with sync).")
     async def upsert_account(self, info: Info, input: UpsertAccountInput) -> AccountPayload:
         ensure_signed_in(info.context.viewer)
-        return account_payload(
+        return payload(
+            AccountPayload,
+            "account",
             await run(
                 info,
                 lambda: sync.upsert_account(
@@ -150,7 +140,8 @@ class SyncMutations:
                     input.billing_address.to_input(),
                     input.credit_rating,
                 ),
-            )
+            ),
+            Account.from_row,
         )
 
     @strawberry.mutation(description="Back-office sync (staff or integration tokens with sync).")
@@ -164,9 +155,7 @@ class SyncMutations:
                 info.context, input.code, input.name, input.meter_kinds, input.supply_skus
             ),
         )
-        if isinstance(result, list):
-            return DeviceModelPayload(device_model=None, user_errors=result)
-        return DeviceModelPayload(device_model=DeviceModel.from_row(result), user_errors=[])
+        return payload(DeviceModelPayload, "device_model", result, DeviceModel.from_row)
 
     @strawberry.mutation(description="Back-office sync (staff or integration tokens with sync).")
     async def upsert_supply_item(
@@ -179,14 +168,14 @@ class SyncMutations:
                 info.context, input.sku, input.name, input.kind, input.colour
             ),
         )
-        if isinstance(result, list):
-            return SupplyItemPayload(supply_item=None, user_errors=result)
-        return SupplyItemPayload(supply_item=SupplyItem.from_row(result), user_errors=[])
+        return payload(SupplyItemPayload, "supply_item", result, SupplyItem.from_row)
 
     @strawberry.mutation(description="Back-office sync (staff or integration tokens with sync).")
     async def upsert_device(self, info: Info, input: UpsertDeviceInput) -> DevicePayload:
         ensure_signed_in(info.context.viewer)
-        return device_payload(
+        return payload(
+            DevicePayload,
+            "device",
             await run(
                 info,
                 lambda: sync.upsert_device(
@@ -198,7 +187,8 @@ class SyncMutations:
                     input.location.to_input(),
                     input.response_hours,
                 ),
-            )
+            ),
+            Device.from_row,
         )
 
     @strawberry.mutation(description="Admins of the device's account and its assigned customers.")
@@ -206,7 +196,9 @@ class SyncMutations:
         self, info: Info, input: UpdateDeviceLocationInput
     ) -> DevicePayload:
         ensure_signed_in(info.context.viewer)
-        return device_payload(
+        return payload(
+            DevicePayload,
+            "device",
             await run(
                 info,
                 lambda: devices.update_device_location(
@@ -214,7 +206,8 @@ class SyncMutations:
                     input_id(input.device_id, "Device", "input", "deviceId"),
                     input.location.to_input(),
                 ),
-            )
+            ),
+            Device.from_row,
         )
 
     @strawberry.mutation(
@@ -225,7 +218,9 @@ class SyncMutations:
     )
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
         ensure_signed_in(info.context.viewer)
-        return account_payload(
+        return payload(
+            AccountPayload,
+            "account",
             await run(
                 info,
                 lambda: accounts.update_account(
@@ -238,5 +233,6 @@ class SyncMutations:
                     if input.delivery_addresses is not None
                     else None,
                 ),
-            )
+            ),
+            Account.from_row,
         )
