@@ -23,6 +23,15 @@ from models.people import (
     TokenPurpose,
     UserToken,
 )
+from models.ticket import (
+    Department,
+    Ticket,
+    TicketCategory,
+    TicketMessage,
+    TicketPriority,
+    TicketStatus,
+    TicketStatusChange,
+)
 from models.user import User, UserKind
 
 __all__ = [
@@ -33,6 +42,7 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "Department",
     "Device",
     "DeviceAssignment",
     "DeviceModel",
@@ -46,6 +56,12 @@ __all__ = [
     "Payment",
     "SupplyItem",
     "SupplyKind",
+    "Ticket",
+    "TicketCategory",
+    "TicketMessage",
+    "TicketPriority",
+    "TicketStatus",
+    "TicketStatusChange",
     "TokenPurpose",
     "User",
     "UserKind",

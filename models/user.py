@@ -44,6 +44,10 @@ class User(Base):
     notify_meter_reading_reminders: Mapped[bool] = mapped_column(
         default=True, server_default="true"
     )
+    # Admins may follow every case of their accounts, not only their own: off unless chosen.
+    notify_account_ticket_updates: Mapped[bool] = mapped_column(
+        default=False, server_default="false"
+    )
     # None until the person proves the address (self-registration); set at once otherwise.
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
