@@ -15,6 +15,7 @@ COPY resolvers ./resolvers
 COPY models ./models
 COPY auth ./auth
 COPY notifications ./notifications
+COPY events ./events
 COPY migrations ./migrations
 RUN /opt/portal/bin/pip install --no-deps .
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +51,18 @@ async def authenticate(session: AsyncSession, token: str, secret_key: str) -> Vi
 
 
 async def _authenticate_user(session: AsyncSession, token: str, secret_key: str) -> Viewer:
+    return await _viewer_where(session, AuthSession.token_hash == hash_token(token, secret_key))
+
+
+async def reload_viewer(session: AsyncSession, viewer: Viewer) -> Viewer:
+    """The same session's viewer as the database has it now (roles and assignments change
+    under long-lived subscriptions); raises InvalidToken once the session has ended."""
+    if viewer.session_id is None:
+        return viewer
+    return await _viewer_where(session, AuthSession.id == viewer.session_id)
+
+
+async def _viewer_where(session: AsyncSession, which: ColumnElement[bool]) -> Viewer:
     """One statement: the live session, its user, their memberships and assigned devices."""
     roles = (
         select(func.array_agg(aggregate_order_by(Membership.account_id, Membership.account_id)))
@@ -71,11 +83,7 @@ async def _authenticate_user(session: AsyncSession, token: str, secret_key: str)
         await session.execute(
             select(AuthSession.id, User.id, User.kind, User.locale, roles, role_names, devices)
             .join(User, User.id == AuthSession.user_id)
-            .where(
-                AuthSession.token_hash == hash_token(token, secret_key),
-                AuthSession.revoked_at.is_(None),
-                AuthSession.expires_at > func.now(),
-            )
+            .where(which, AuthSession.revoked_at.is_(None), AuthSession.expires_at > func.now())
         )
     ).first()
     if row is None:

@@ -13,7 +13,7 @@ no branch recognises sees nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from auth.viewer import Scope, Viewer
 from models import (
@@ -26,7 +26,11 @@ from models import (
     Membership,
     Payment,
     SupplyItem,
+    Ticket,
+    TicketMessage,
+    TicketStatusChange,
     User,
+    UserKind,
 )
 
 
@@ -74,17 +78,61 @@ def visible_memberships(viewer: Viewer) -> Select[Membership]:
 
 
 def visible_users(viewer: Viewer) -> Select[User]:
-    """Yourself; for admins also the members of their accounts; for staff everyone."""
+    """Yourself, the people of your accounts (who share devices and cases with you) and the
+    provider's staff (who handle your cases); for staff everyone."""
     stmt = select(User)
     if viewer.is_staff:
         return stmt
-    conditions: list[ColumnElement[bool]] = []
-    if viewer.user_id is not None:
-        conditions.append(User.id == viewer.user_id)
-    if admin_of := viewer.account_ids(AccountRole.ADMIN):
-        members = select(Membership.user_id).where(Membership.account_id.in_(admin_of))
+    if viewer.user_id is None:
+        return stmt.where(false())
+    conditions: list[ColumnElement[bool]] = [
+        User.id == viewer.user_id,
+        User.kind == UserKind.STAFF,
+    ]
+    if viewer.roles:
+        members = select(Membership.user_id).where(Membership.account_id.in_(viewer.account_ids()))
         conditions.append(User.id.in_(members))
-    return stmt.where(or_(*conditions) if conditions else false())
+    return stmt.where(or_(*conditions))
+
+
+def ticket_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """Admins: every case of their accounts. Customers: cases on their assigned devices, and
+    the account-level cases they raised themselves (while still a member)."""
+    if viewer.is_staff:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if admin_of := viewer.account_ids(AccountRole.ADMIN):
+        conditions.append(Ticket.account_id.in_(admin_of))
+    if viewer.assigned_device_ids:
+        conditions.append(Ticket.device_id.in_(viewer.assigned_device_ids))
+    if viewer.user_id is not None and viewer.roles:
+        conditions.append(
+            and_(
+                Ticket.device_id.is_(None),
+                Ticket.created_by == viewer.user_id,
+                Ticket.account_id.in_(viewer.account_ids()),
+            )
+        )
+    return or_(*conditions) if conditions else false()
+
+
+def visible_tickets(viewer: Viewer) -> Select[Ticket]:
+    return select(Ticket).where(ticket_scope(viewer))
+
+
+def visible_ticket_messages(viewer: Viewer) -> Select[TicketMessage]:
+    """Messages of visible cases; internal notes for staff only."""
+    stmt = select(TicketMessage).join(Ticket, Ticket.id == TicketMessage.ticket_id)
+    stmt = stmt.where(ticket_scope(viewer))
+    return stmt if viewer.is_staff else stmt.where(TicketMessage.internal.is_(False))
+
+
+def visible_ticket_status_changes(viewer: Viewer) -> Select[TicketStatusChange]:
+    return (
+        select(TicketStatusChange)
+        .join(Ticket, Ticket.id == TicketStatusChange.ticket_id)
+        .where(ticket_scope(viewer))
+    )
 
 
 def visible_payments(viewer: Viewer) -> Select[Payment]:

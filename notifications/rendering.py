@@ -49,6 +49,16 @@ TEMPLATE_PARAMS: Mapping[str, frozenset[str]] = {
     # Registering with an address that already has an account: told to its owner, never to
     # whoever registered (the answer to them must not reveal who has an account).
     "account_exists": frozenset({"name", "link"}),
+    # Support cases. `subject` is the case's own subject (the e-mail's subject reaches the
+    # HTML layout as `email_subject`); statuses, categories and departments are enum names,
+    # worded per locale in `_ticket_labels.txt`, and an unknown one fails like a role.
+    "ticket_created": frozenset(
+        {"name", "number", "subject", "category", "department", "response_due_at", "link"}
+    ),
+    "ticket_status_changed": frozenset(
+        {"name", "number", "subject", "old_status", "new_status", "note", "link"}
+    ),
+    "ticket_reply": frozenset({"name", "number", "subject", "author_name", "body", "link"}),
 }
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -98,7 +108,7 @@ def render(template: str, locale: str, params: Mapping[str, object]) -> Rendered
     try:
         subject = _subject(_render(f"{template}.{locale}.subject.txt", context))
         text = _render(f"{template}.{locale}.txt", context)
-        html = _render(f"{template}.{locale}.html", {**context, "subject": subject})
+        html = _render(f"{template}.{locale}.html", {**context, "email_subject": subject})
     except UndefinedError as error:
         # A value the template has no wording for, such as an unknown role.
         raise EmailTemplateError(f"e-mail template {template!r}: {error}") from error
@@ -114,6 +124,26 @@ def format_datetime(value: object, locale: str) -> str:
     date = f"{local.day} {_MONTHS[locale][local.month - 1]} {local.year}"
     time = f"{local:%H:%M} {local.tzname()}"
     return f"{date} kl. {time}" if locale == "sv" else f"{date}, {time}"
+
+
+def paragraphs(value: object) -> list[list[str]]:
+    """Text a person wrote (a reply, a note) as paragraphs of lines; None is no text.
+
+    The one way a param keeps its line breaks: each line is still printed through
+    `_one_line` (and escaped in HTML), runs of blank lines become one paragraph break.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    result: list[list[str]] = [[]]
+    # str.splitlines, not the value's own: Markup's would hand back lines that skip escaping.
+    for line in str.splitlines(value):
+        if line.strip():
+            result[-1].append(line)
+        elif result[-1]:
+            result.append([])
+    return [paragraph for paragraph in result if paragraph]
 
 
 def _render(name: str, context: Mapping[str, object]) -> str:
@@ -157,3 +187,4 @@ _environment = Environment(
     finalize=_one_line,
 )
 _environment.filters["datetime"] = format_datetime
+_environment.filters["paragraphs"] = paragraphs

@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from events.hub import TicketEventHub
+from events.listener import NotificationListener
 from models.database import Database
 from models.schema_version import current_revision, head_revision
 from notifications.worker import DeliveryWorker
@@ -37,7 +39,9 @@ def create_app(settings: Settings) -> Starlette:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
     )
-    graphql = PortalGraphQL(build_schema(), settings, database)
+    hub = TicketEventHub(database)
+    listener = NotificationListener(settings.database_url, hub)
+    graphql = PortalGraphQL(build_schema(), settings, database, hub)
     expected_revision = head_revision()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -62,6 +66,7 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        listening = asyncio.create_task(listener.run(stop), name="ticket-events")
         worker = (
             asyncio.create_task(DeliveryWorker(database, settings).run(stop), name="mail-worker")
             if settings.run_worker
@@ -71,8 +76,10 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             stop.set()
+            hub.end_all("the server is shutting down; reconnect")
             if worker is not None:
                 await worker  # finishes the message in hand, then stops
+            await listening
             await database.dispose()
 
     app = Starlette(
@@ -86,5 +93,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.database = database
+    app.state.events = hub
+    app.state.listener = listener
     app.state.settings = settings
     return app

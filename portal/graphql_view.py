@@ -18,6 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from auth.authentication import SESSION_COOKIE, InvalidToken, authenticate, bearer_token
 from auth.viewer import ANONYMOUS, Viewer
+from events.hub import TicketEventHub
 from models.database import Database
 from portal.errors import ErrorCode
 from portal.messages import preferred_locale
@@ -45,7 +46,13 @@ def http_error_response(request: Request, error: HTTPException) -> Response:
 
 
 class PortalGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: PortalSchema, settings: Settings, database: Database) -> None:
+    def __init__(
+        self,
+        schema: PortalSchema,
+        settings: Settings,
+        database: Database,
+        events: TicketEventHub,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide=None if settings.is_production else "graphiql",
@@ -55,6 +62,7 @@ class PortalGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.database = database
+        self.events = events
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,6 +107,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             request_id=request_id_of(request.scope),
             locale=preferred_locale(request.headers.get("accept-language")),
             viewer=viewer,
+            events=self.events,
         )
 
     async def on_ws_connect(self, context: Context) -> None:

@@ -86,6 +86,38 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Måste vara mellan {low} och {high}.",
     },
     "too_many": {"en": "At most {limit} items.", "sv": "Högst {limit} poster."},
+    "category_needs_device": {
+        "en": "This kind of case is about a device: choose one.",
+        "sv": "Den här typen av ärende gäller en enhet: välj en.",
+    },
+    "category_not_for_device": {
+        "en": "This kind of case is about the account, not a device.",
+        "sv": "Den här typen av ärende gäller kontot, inte en enhet.",
+    },
+    "device_not_active": {
+        "en": "The device is no longer active.",
+        "sv": "Enheten är inte längre aktiv.",
+    },
+    "device_request_open": {
+        "en": "The device already has an open move or removal request.",
+        "sv": "Enheten har redan en öppen begäran om flytt eller bortforsling.",
+    },
+    "date_in_past": {
+        "en": "The date has already passed.",
+        "sv": "Datumet har redan passerat.",
+    },
+    "invalid_transition": {
+        "en": "A case that is {current} cannot be set to {target}.",
+        "sv": "Ett ärende med status {current} kan inte få status {target}.",
+    },
+    "internal_staff_only": {
+        "en": "Only the provider's staff write internal notes.",
+        "sv": "Bara leverantörens personal skriver interna anteckningar.",
+    },
+    "ticket_closed": {
+        "en": "The case is closed; raise a new one.",
+        "sv": "Ärendet är stängt; skapa ett nytt.",
+    },
     "no_matching_device": {
         "en": "No account has this customer number with a device of this serial number.",
         "sv": "Inget konto har detta kundnummer med en enhet med detta serienummer.",

@@ -24,6 +24,7 @@ from models.database import Database
 from portal.settings import Settings
 
 if TYPE_CHECKING:
+    from events.hub import TicketEventHub
     from resolvers.loaders import Loaders
 
 T = TypeVar("T")
@@ -41,6 +42,10 @@ class Context:
     viewer: Viewer = ANONYMOUS
     # Set by Strawberry from the WebSocket connection_init payload.
     connection_params: dict[str, Any] | None = None
+    events: TicketEventHub | None = None
+    # Subscriptions live for hours between events: they must not hold a pooled connection
+    # the whole time, so each statement gets a session of its own and gives it back.
+    statement_sessions: bool = False
     _session: AsyncSession | None = dataclasses.field(default=None, init=False, repr=False)
     _loaders: Loaders | None = dataclasses.field(default=None, init=False, repr=False)
     # One AsyncSession runs one statement at a time, while sibling fields (and loader
@@ -57,6 +62,7 @@ class Context:
             locale=self.locale,
             viewer=self.viewer,
             connection_params=self.connection_params,
+            events=self.events,
         )
 
     @property
@@ -74,16 +80,23 @@ class Context:
         return self._loaders
 
     async def execute(self, statement: Executable) -> Result[Any]:
+        if self.statement_sessions:
+            async with self.database.session() as session:
+                # Frozen: the rows outlive the session that read them.
+                return (await session.execute(statement)).freeze()()
         async with self._lock:
             return await self.session.execute(statement)
 
     async def all(self, statement: Select[T]) -> Sequence[T]:
+        if self.statement_sessions:
+            async with self.database.session() as session:
+                return (await session.scalars(statement)).all()
         async with self._lock:
             return (await self.session.scalars(statement)).all()
 
     async def first(self, statement: Select[T]) -> T | None:
-        async with self._lock:
-            return (await self.session.scalars(statement.limit(1))).first()
+        rows = await self.all(statement.limit(1))
+        return rows[0] if rows else None
 
     async def flush(self) -> None:
         async with self._lock:
@@ -97,6 +110,10 @@ class Context:
         async with self._lock:
             if self._session is not None:
                 await self._session.rollback()
+
+    async def reset(self) -> None:
+        """Forget what this scope read: the next event is resolved against fresh data."""
+        await self.close()
 
     async def close(self) -> None:
         if self._session is not None:

@@ -20,6 +20,9 @@ from models import (
     Membership,
     Payment,
     SupplyItem,
+    Ticket,
+    TicketMessage,
+    TicketStatusChange,
     User,
     model_supplies,
 )
@@ -35,6 +38,8 @@ M = TypeVar("M")
 DEVICE_ORDER = Order((Device.serial_number, Device.id))
 MEMBER_ORDER = Order((Membership.created_at, Membership.user_id))
 PAYMENT_ORDER = Order((Payment.due_on, Payment.id), descending=True)
+TICKET_ORDER = Order((Ticket.created_at, Ticket.id), descending=True)
+MESSAGE_ORDER = Order((TicketMessage.created_at, TicketMessage.id), descending=True)
 
 
 def in_key_order(rows: Iterable[R], keys: Sequence[K], key_of: Callable[[R], K]) -> list[R | None]:
@@ -62,6 +67,27 @@ class Loaders:
         )
         self.supply_item_by_id = self._by_id(visibility.visible_supply_items(viewer), SupplyItem.id)
         self.payment_by_id = self._by_id(visibility.visible_payments(viewer), Payment.id)
+        self.ticket_by_id = self._by_id(visibility.visible_tickets(viewer), Ticket.id)
+        self.message_by_id = self._by_id(
+            visibility.visible_ticket_messages(viewer), TicketMessage.id
+        )
+        self.tickets_of_account = ChildPages(
+            ctx, Children(self._tickets_filtered, (Ticket.account_id,), TICKET_ORDER)
+        )
+        self.tickets_of_device = ChildPages(
+            ctx, Children(self._tickets_filtered, (Ticket.device_id,), TICKET_ORDER)
+        )
+        self.messages_of_ticket = ChildPages(
+            ctx,
+            Children(
+                lambda _: visibility.visible_ticket_messages(viewer),
+                (TicketMessage.ticket_id,),
+                MESSAGE_ORDER,
+            ),
+        )
+        self.status_changes_of_ticket: DataLoader[uuid.UUID, list[TicketStatusChange]] = (
+            DataLoader(self._status_changes_of_tickets)
+        )
         self.memberships_of_user: DataLoader[uuid.UUID, list[Membership]] = DataLoader(
             self._memberships_of_users
         )
@@ -111,6 +137,21 @@ class Loaders:
         from resolvers.devices import apply_device_filter
 
         return apply_device_filter(visibility.visible_devices(self._ctx.viewer), filters)
+
+    def _tickets_filtered(self, filters: Hashable) -> Select[Ticket]:
+        from resolvers.tickets import apply_ticket_filter
+
+        return apply_ticket_filter(visibility.visible_tickets(self._ctx.viewer), filters)
+
+    async def _status_changes_of_tickets(
+        self, ticket_ids: Sequence[uuid.UUID]
+    ) -> list[list[TicketStatusChange]]:
+        rows = await self._ctx.all(
+            visibility.visible_ticket_status_changes(self._ctx.viewer)
+            .where(TicketStatusChange.ticket_id.in_(ticket_ids))
+            .order_by(TicketStatusChange.at, TicketStatusChange.id)
+        )
+        return grouped(((row.ticket_id, row) for row in rows), ticket_ids)
 
     def _assigned_devices(self, _: Hashable) -> Select[Device]:
         return visibility.visible_devices(self._ctx.viewer).join(

@@ -18,6 +18,7 @@ from schema.pagination import Connection, connection
 if TYPE_CHECKING:
     from schema.devices import Device, DeviceFilter
     from schema.people import AccessRequest
+    from schema.tickets import Ticket, TicketFilter
     from schema.users import Membership
 
 strawberry.enum(models.AccountRole, name="AccountRole")
@@ -117,6 +118,21 @@ class Account(Node):
             self.row.id, first, after, filter.to_filter() if filter else None
         )
         return connection(page, Device.from_row)
+
+    @strawberry.field(description="The account's cases the viewer may see, newest first.")
+    async def tickets(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[TicketFilter, strawberry.lazy("schema.tickets")] | None = None,
+    ) -> Connection[Annotated[Ticket, strawberry.lazy("schema.tickets")]]:
+        from schema.tickets import Ticket
+
+        page = await info.context.loaders.tickets_of_account.page(
+            self.row.id, first, after, filter.to_filter() if filter else None
+        )
+        return connection(page, Ticket.from_row)
 
     @strawberry.field(
         description="Admins of this account and staff; null plus FORBIDDEN for others."

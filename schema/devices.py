@@ -15,6 +15,7 @@ from schema.pagination import Connection, connection
 
 if TYPE_CHECKING:
     from schema.accounts import Account, Address
+    from schema.tickets import Ticket, TicketFilter
     from schema.users import User
 
 strawberry.enum(models.MeterKind, name="MeterKind")
@@ -165,6 +166,21 @@ class Device(Node):
             raise Forbidden("Only the account's admins and staff see who a device is for")
         rows = await info.context.loaders.assignees_of_device.load(self.row.id)
         return [User.from_row(row) for row in rows]
+
+    @strawberry.field(description="The device's cases the viewer may see, newest first.")
+    async def tickets(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[TicketFilter, strawberry.lazy("schema.tickets")] | None = None,
+    ) -> Connection[Annotated[Ticket, strawberry.lazy("schema.tickets")]]:
+        from schema.tickets import Ticket
+
+        page = await info.context.loaders.tickets_of_device.page(
+            self.row.id, first, after, filter.to_filter() if filter else None
+        )
+        return connection(page, Ticket.from_row)
 
     @strawberry.field(description="The supplies that fit this device's model.")
     async def compatible_supplies(self, info: Info) -> list[SupplyItem]:

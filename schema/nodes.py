@@ -10,6 +10,7 @@ import strawberry
 from schema.accounts import Account, Payment
 from schema.base import Info, Node, decode_id
 from schema.devices import Device, DeviceModel, SupplyItem
+from schema.tickets import Ticket, TicketMessage
 from schema.users import User
 
 # The types `node` can return, by GraphQL name. Each resolves through its own visibility rule.
@@ -19,6 +20,8 @@ NODE_TYPES: dict[str, type[Node]] = {
     "DeviceModel": DeviceModel,
     "Payment": Payment,
     "SupplyItem": SupplyItem,
+    "Ticket": Ticket,
+    "TicketMessage": TicketMessage,
     "User": User,
 }
 

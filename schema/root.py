@@ -20,12 +20,16 @@ from schema.pagination import PageInfo
 from schema.people import PeopleMutations
 from schema.sessions import SessionMutations
 from schema.sync import SyncMutations
+from schema.tickets import Subscription, TicketMutations, TicketQueries
 from schema.users import UserQueries
 
 Query = merge_types(
-    "Query", (NodeQueries, UserQueries, AccountQueries, DeviceQueries, AuditQueries)
+    "Query",
+    (NodeQueries, UserQueries, AccountQueries, DeviceQueries, TicketQueries, AuditQueries),
 )
-Mutation = merge_types("Mutation", (SessionMutations, PeopleMutations, SyncMutations))
+Mutation = merge_types(
+    "Mutation", (SessionMutations, PeopleMutations, SyncMutations, TicketMutations)
+)
 
 
 class PortalSchema(strawberry.Schema):
@@ -40,6 +44,7 @@ def build_schema() -> PortalSchema:
     return PortalSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # The contract's shared types and scalars are served even before a field uses them.
         types=[*NODE_TYPES.values(), PageInfo, datetime.date, datetime.datetime],
         # Classes, not instances: Strawberry makes fresh ones per operation, so no state

@@ -36,19 +36,20 @@ async def test_another_user_does_not_exist_for_a_customer_but_does_for_staff(
 ) -> None:
     customer = await sign_in(api, demo.CUSTOMER.email, demo.CUSTOMER.password)
     staff = await sign_in(api, demo.STAFF.email, demo.STAFF.password)
-    (admin_id,) = await ids_of(api, demo.ADMIN)
-    assert await customer.data(NODE, {"id": admin_id}) == {"node": None}
-    assert await api.data(NODE, {"id": admin_id}) == {"node": None}
-    assert (await staff.data(NODE, {"id": admin_id}))["node"]["email"] == demo.ADMIN.email
+    # The other account's admin: no business of this customer's.
+    (other_id,) = await ids_of(api, demo.OTHER_ADMIN)
+    assert await customer.data(NODE, {"id": other_id}) == {"node": None}
+    assert await api.data(NODE, {"id": other_id}) == {"node": None}
+    assert (await staff.data(NODE, {"id": other_id}))["node"]["email"] == demo.OTHER_ADMIN.email
 
 
 async def test_nodes_keeps_the_order_asked_with_null_for_the_invisible(
     api: Api, demo_users: tuple[demo.DemoUser, ...]
 ) -> None:
     customer = await sign_in(api, demo.CUSTOMER.email, demo.CUSTOMER.password)
-    admin_id, customer_id = await ids_of(api, demo.ADMIN, demo.CUSTOMER)
+    other_id, customer_id = await ids_of(api, demo.OTHER_ADMIN, demo.CUSTOMER)
     unknown_id = base64.urlsafe_b64encode(f"User:{uuid.uuid4()}".encode()).decode().rstrip("=")
-    result = await customer.data(NODES, {"ids": [admin_id, customer_id, unknown_id]})
+    result = await customer.data(NODES, {"ids": [other_id, customer_id, unknown_id]})
     assert result == {"nodes": [None, {"id": customer_id, "email": demo.CUSTOMER.email}, None]}
 
 

@@ -65,6 +65,32 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
     },
     "access_request_decided": {"name": "Cecilia Dahl", "account_name": "Acme AB", "approved": True},
     "account_exists": {"name": "Anna Ek", "link": "https://portal.example/reset-password"},
+    "ticket_created": {
+        "name": "Anna Ek",
+        "number": "CS-2026-000123",
+        "subject": "Skrivaren drar in flera ark",
+        "category": "FAULT",
+        "department": "TECHNICAL_SUPPORT",
+        "response_due_at": EXPIRES,
+        "link": "https://portal.example/cases/1",
+    },
+    "ticket_status_changed": {
+        "name": "Anna Ek",
+        "number": "CS-2026-000123",
+        "subject": "Skrivaren drar in flera ark",
+        "old_status": "OPEN",
+        "new_status": "RESOLVED",
+        "note": None,
+        "link": "https://portal.example/cases/1",
+    },
+    "ticket_reply": {
+        "name": "Anna Ek",
+        "number": "CS-2026-000123",
+        "subject": "Skrivaren drar in flera ark",
+        "author_name": "Bo Berg",
+        "body": "Hej!\nVilken modell?",
+        "link": "https://portal.example/cases/1",
+    },
 }
 
 

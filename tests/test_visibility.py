@@ -34,9 +34,11 @@ NODE_VISIBILITY: dict[str, set[str]] = {
     "a1": {"customer_a", "admin_a", "staff", "sync_token", "meters_token"},
     "a2": {"admin_a", "staff", "sync_token", "meters_token"},
     "b1": {"admin_b", "staff", "sync_token", "meters_token"},
-    "admin_a": {"admin_a", "staff"},
+    # People see themselves, the people of their accounts, and staff (who handle cases).
+    "admin_a": {"admin_a", "customer_a", "staff"},
     "customer_a": {"customer_a", "admin_a", "staff"},
     "admin_b": {"admin_b", "staff"},
+    "staff": {"customer_a", "admin_a", "admin_b", "staff"},
     "pay_a": {"staff"},
     "pay_b": {"staff"},
     "model": {"customer_a", "admin_a", "admin_b", "staff", "sync_token", "meters_token"},
