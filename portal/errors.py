@@ -89,6 +89,12 @@ class ApiError(Exception):
         super().__init__(message or self.default_message)
         self.message = message or self.default_message
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        # graphql-core copies this onto the GraphQLError it wraps us in, on every path
+        # (subscriptions included), so the code never depends on an extension running.
+        return {"code": self.code.value}
+
 
 class Unauthenticated(ApiError):
     code = ErrorCode.UNAUTHENTICATED

@@ -85,8 +85,8 @@ class Loaders:
                 MESSAGE_ORDER,
             ),
         )
-        self.status_changes_of_ticket: DataLoader[uuid.UUID, list[TicketStatusChange]] = (
-            DataLoader(self._status_changes_of_tickets)
+        self.status_changes_of_ticket: DataLoader[uuid.UUID, list[TicketStatusChange]] = DataLoader(
+            self._status_changes_of_tickets
         )
         self.memberships_of_user: DataLoader[uuid.UUID, list[Membership]] = DataLoader(
             self._memberships_of_users

@@ -11,10 +11,14 @@ from sqlalchemy import event, select
 from models import (
     Account,
     AccountRole,
+    Department,
     Device,
     DeviceAssignment,
     DeviceModel,
     Membership,
+    Ticket,
+    TicketCategory,
+    TicketMessage,
     User,
     UserKind,
 )
@@ -119,3 +123,48 @@ async def test_nested_connections_take_the_same_statements_for_any_number_of_par
     await add_devices(database, 12)
     many = await statements_for(staff, live_server, ACCOUNTS_PAGE)
     assert few == many
+
+
+TICKET_LIST = """
+query ($first: Int) { tickets(first: $first) { edges { node {
+    number subject status device { serialNumber model { name } }
+    messages(first: 3) { edges { node { body } } } } } } }
+"""
+
+
+async def add_tickets(database: Database, count: int) -> None:
+    """`count` cases on every device, each with four messages."""
+    async with database.session() as session, session.begin():
+        devices = list(await session.scalars(select(Device)))
+        for device in devices:
+            for n in range(count):
+                ticket = Ticket(
+                    account_id=device.account_id,
+                    device_id=device.id,
+                    category=TicketCategory.FAULT,
+                    department=Department.TECHNICAL_SUPPORT,
+                    subject=f"Case {n}",
+                    description="Broken",
+                )
+                session.add(ticket)
+                await session.flush()
+                session.add_all(
+                    TicketMessage(ticket_id=ticket.id, body=f"message {m}") for m in range(4)
+                )
+
+
+async def test_the_ticket_list_takes_the_same_statements_whatever_first_is(
+    api: Api, world: World, database: Database, live_server: LiveServer
+) -> None:
+    await add_tickets(database, 20)
+    staff = api.as_(world.tokens["staff"])
+    counts = {}
+    for first in (1, 5, 50):
+        with counting(live_server) as statements:
+            data = await staff.data(TICKET_LIST, {"first": first})
+        assert len(data["tickets"]["edges"]) == first
+        assert all(len(e["node"]["messages"]["edges"]) == 3 for e in data["tickets"]["edges"])
+        counts[first] = len(statements)
+    assert counts[1] == counts[5] == counts[50]
+    # authentication, the page, devices, models, messages
+    assert counts[50] == 5

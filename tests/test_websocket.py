@@ -12,22 +12,8 @@ from websockets.exceptions import ConnectionClosed
 from portal import demo
 from tests.conftest import LiveServer
 from tests.support import Api, sign_in
-
-PROTOCOL = "graphql-transport-ws"
-
-
-async def receive(ws: ClientConnection) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await ws.recv())
-    return message
-
-
-async def open_connection(server: LiveServer, payload: dict[str, Any] | None) -> ClientConnection:
-    ws = await connect(server.ws_url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
-    init: dict[str, Any] = {"type": "connection_init"}
-    if payload is not None:
-        init["payload"] = payload
-    await ws.send(json.dumps(init))
-    return ws
+from tests.ws import PROTOCOL, receive
+from tests.ws import open_connection as open_ws
 
 
 async def run_query(ws: ClientConnection, query: str) -> dict[str, Any]:
@@ -76,3 +62,7 @@ async def test_the_legacy_graphql_ws_protocol_is_not_offered(live_server: LiveSe
         await ws.recv()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4406
+
+
+async def open_connection(server: LiveServer, payload: dict[str, Any] | None) -> ClientConnection:
+    return await open_ws(server.ws_url, payload)
