@@ -15,7 +15,7 @@ from models.database import Database
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Audience:
-    ticket_id: uuid.UUID
+    ticket: Ticket  # read once, handed to every subscriber admitted
     account_id: uuid.UUID
     device_id: uuid.UUID | None
     created_by: uuid.UUID | None
@@ -55,24 +55,17 @@ async def load_audience(database: Database, ticket_id: uuid.UUID) -> Audience | 
     async with database.session() as session:
         row = (
             await session.execute(
-                select(
-                    Ticket.account_id,
-                    Ticket.device_id,
-                    Ticket.created_by,
-                    admins,
-                    members,
-                    assigned,
-                ).where(Ticket.id == ticket_id)
+                select(Ticket, admins, members, assigned).where(Ticket.id == ticket_id)
             )
         ).first()
     if row is None:
         return None
-    account_id, device_id, created_by, admin_ids, member_ids, assigned_ids = row
+    ticket, admin_ids, member_ids, assigned_ids = row
     return Audience(
-        ticket_id=ticket_id,
-        account_id=account_id,
-        device_id=device_id,
-        created_by=created_by,
+        ticket=ticket,
+        account_id=ticket.account_id,
+        device_id=ticket.device_id,
+        created_by=ticket.created_by,
         admins=frozenset(admin_ids or ()),
         members=frozenset(member_ids or ()),
         assigned=frozenset(assigned_ids or ()),

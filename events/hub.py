@@ -15,6 +15,7 @@ import uuid
 from auth.viewer import Viewer
 from events.audience import load_audience
 from events.messages import TicketEventMessage
+from models import Ticket
 from models.database import Database
 
 log = logging.getLogger(__name__)
@@ -30,26 +31,32 @@ class SubscriptionEnded(Exception):
         self.reason = reason
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delivery:
+    message: TicketEventMessage
+    ticket: Ticket  # as read when the event was dispatched, shared by all its subscribers
+
+
 @dataclasses.dataclass(eq=False)
 class Subscriber:
     viewer: Viewer
     ticket_id: uuid.UUID | None
     account_id: uuid.UUID | None
-    queue: asyncio.Queue[TicketEventMessage | SubscriptionEnded]
+    queue: asyncio.Queue[Delivery | SubscriptionEnded]
 
     def wants(self, message: TicketEventMessage, account_id: uuid.UUID) -> bool:
         if self.ticket_id is not None and self.ticket_id != message.ticket_id:
             return False
         return self.account_id is None or self.account_id == account_id
 
-    def offer(self, item: TicketEventMessage | SubscriptionEnded) -> bool:
+    def offer(self, item: Delivery | SubscriptionEnded) -> bool:
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
             return False
         return True
 
-    async def next(self) -> TicketEventMessage:
+    async def next(self) -> Delivery:
         item = await self.queue.get()
         if isinstance(item, SubscriptionEnded):
             raise item
@@ -84,6 +91,7 @@ class TicketEventHub:
         audience = await load_audience(self.database, message.ticket_id)
         if audience is None:  # deleted since
             return 0
+        delivery = Delivery(message, audience.ticket)
         delivered = 0
         for subscriber in list(self._subscribers):
             if not subscriber.wants(message, audience.account_id):
@@ -93,7 +101,7 @@ class TicketEventHub:
             if subscriber.queue.qsize() >= self.queue_size:
                 self._drop(subscriber, "too slow: events were dropped; subscribe again")
                 continue
-            subscriber.offer(message)
+            subscriber.offer(delivery)
             delivered += 1
         return delivered
 

@@ -66,6 +66,9 @@ async def serve_async(settings: Settings) -> None:
         port=settings.port,
         http="httptools",
         ws="websockets-sansio",
+        # Events are small JSON; compressing each one for each subscriber cost more CPU
+        # than it saved bytes (bench/ticket_events_fanout.py).
+        ws_per_message_deflate=False,
         lifespan="on",
         log_config=None,
         proxy_headers=True,

@@ -486,9 +486,10 @@ class Subscription:
         try:
             while True:
                 try:
-                    message = await subscriber.next()
+                    delivery = await subscriber.next()
                 except SubscriptionEnded as ended:
                     raise StreamEnded(ended.reason) from None
+                # Nested fields resolve against fresh data, not the last event's.
                 await ctx.reset()
                 if time.monotonic() - refreshed > VIEWER_REFRESH_SECONDS:
                     try:
@@ -499,9 +500,11 @@ class Subscription:
                     except InvalidToken:
                         raise Unauthenticated("The session has ended") from None
                     refreshed = time.monotonic()
-                row = await ctx.loaders.ticket_by_id.load(message.ticket_id)
-                if row is None:
-                    continue
-                yield TicketEvent(kind=message.kind, ticket=Ticket.from_row(row), at=message.at)
+                # The hub read the ticket once for everyone it admitted, checking each
+                # subscriber's (periodically refreshed) viewer: no query per subscriber.
+                message = delivery.message
+                yield TicketEvent(
+                    kind=message.kind, ticket=Ticket.from_row(delivery.ticket), at=message.at
+                )
         finally:
             ctx.events.unsubscribe(subscriber)
