@@ -359,20 +359,14 @@ async def set_status(
             target=target.value,
         )
     before = await _change_status(ctx, ticket, target, note)
-    for follower in await _followers(ctx, ticket):
-        await enqueue_email(
-            ctx.session,
-            to=follower.email,
-            locale=follower.locale,
-            template="ticket_status_changed",
-            name=follower.name,
-            number=ticket.number,
-            subject=ticket.subject,
-            old_status=before.value,
-            new_status=target.value,
-            note=note,
-            link=_link(ctx, ticket),
-        )
+    await _mail_followers(
+        ctx,
+        ticket,
+        "ticket_status_changed",
+        old_status=before.value,
+        new_status=target.value,
+        note=note,
+    )
     await ctx.flush()
     return ticket
 
@@ -409,19 +403,7 @@ async def add_message(
     if ctx.viewer.is_staff and not internal:
         author = await ctx.session.get(User, person)
         assert author is not None
-        for follower in await _followers(ctx, ticket):
-            await enqueue_email(
-                ctx.session,
-                to=follower.email,
-                locale=follower.locale,
-                template="ticket_reply",
-                name=follower.name,
-                number=ticket.number,
-                subject=ticket.subject,
-                author_name=author.name,
-                body=body,
-                link=_link(ctx, ticket),
-            )
+        await _mail_followers(ctx, ticket, "ticket_reply", author_name=author.name, body=body)
     return message
 
 
@@ -442,6 +424,21 @@ async def assign(ctx: Context, ticket_id: uuid.UUID, assignee_id: uuid.UUID | No
         await publish(ctx, TicketEventKind.ASSIGNED, ticket.id)
     await ctx.flush()
     return ticket
+
+
+async def _mail_followers(ctx: Context, ticket: Ticket, template: str, **params: object) -> None:
+    for follower in await _followers(ctx, ticket):
+        await enqueue_email(
+            ctx.session,
+            to=follower.email,
+            locale=follower.locale,
+            template=template,
+            name=follower.name,
+            number=ticket.number,
+            subject=ticket.subject,
+            link=_link(ctx, ticket),
+            **params,
+        )
 
 
 async def _followers(ctx: Context, ticket: Ticket) -> list[User]:
