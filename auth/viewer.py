@@ -49,6 +49,10 @@ class Viewer:
     def has_scope(self, scope: Scope) -> bool:
         return scope in self.scopes
 
+    @property
+    def has_scope_for_meters(self) -> bool:
+        return Scope.METERS in self.scopes
+
     def account_ids(self, role: AccountRole | None = None) -> list[uuid.UUID]:
         return [account for account, has in self.roles.items() if role is None or has is role]
 

@@ -24,6 +24,7 @@ from models import (
     Device,
     DeviceModel,
     Membership,
+    MeterReading,
     Payment,
     SupplyItem,
     Ticket,
@@ -133,6 +134,13 @@ def visible_ticket_status_changes(viewer: Viewer) -> Select[TicketStatusChange]:
         .join(Ticket, Ticket.id == TicketStatusChange.ticket_id)
         .where(ticket_scope(viewer))
     )
+
+
+def visible_meter_readings(viewer: Viewer) -> Select[MeterReading]:
+    """Readings of visible devices; voided ones for staff only (they are history to them)."""
+    stmt = select(MeterReading).join(Device, Device.id == MeterReading.device_id)
+    stmt = stmt.where(device_scope(viewer))
+    return stmt if viewer.is_staff else stmt.where(MeterReading.voided_at.is_(None))
 
 
 def visible_payments(viewer: Viewer) -> Select[Payment]:

@@ -13,6 +13,7 @@ from models.device import (
     SupplyKind,
     model_supplies,
 )
+from models.meter import MeterReading, MeterReadingSource
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import (
     AccessRequest,
@@ -51,6 +52,8 @@ __all__ = [
     "Invitation",
     "Membership",
     "MeterKind",
+    "MeterReading",
+    "MeterReadingSource",
     "OutboxEmail",
     "OutboxStatus",
     "Payment",

@@ -26,6 +26,9 @@ class Account(Base):
     __table_args__ = (
         CheckConstraint("billing_country ~ '^[A-Z]{2}$'", name="billing_country_iso"),
         CheckConstraint("jsonb_typeof(delivery_addresses) = 'array'", name="delivery_addresses"),
+        CheckConstraint(
+            "meter_reading_interval_days BETWEEN 1 AND 366", name="meter_reading_interval"
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -46,6 +49,8 @@ class Account(Base):
     delivery_addresses: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, default=list, server_default="[]"
     )
+    # How often meters are to be read; a device older than this gets a reminder.
+    meter_reading_interval_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

@@ -108,6 +108,8 @@ class Device(Base):
     location_room: Mapped[str | None] = mapped_column(String(200))
     location_note: Mapped[str | None] = mapped_column(String(500))
     response_hours: Mapped[int]
+    # When its users were last reminded to read its meters (at most once per interval).
+    meter_reminded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

@@ -17,6 +17,7 @@ from events.hub import TicketEventHub
 from events.listener import NotificationListener
 from models.database import Database
 from models.schema_version import current_revision, head_revision
+from notifications.meter_reminders import run_reminders
 from notifications.worker import DeliveryWorker
 from portal.graphql_view import PortalGraphQL
 from portal.request_id import RequestIdMiddleware
@@ -67,17 +68,20 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         listening = asyncio.create_task(listener.run(stop), name="ticket-events")
-        worker = (
-            asyncio.create_task(DeliveryWorker(database, settings).run(stop), name="mail-worker")
+        workers = (
+            [
+                asyncio.create_task(DeliveryWorker(database, settings).run(stop), name="mail"),
+                asyncio.create_task(run_reminders(database, settings, stop), name="reminders"),
+            ]
             if settings.run_worker
-            else None
+            else []
         )
         try:
             yield
         finally:
             stop.set()
             hub.end_all("the server is shutting down; reconnect")
-            if worker is not None:
+            for worker in workers:
                 await worker  # finishes the message in hand, then stops
             await listening
             await database.dispose()

@@ -161,6 +161,7 @@ def worker() -> None:
     PORTAL_RUN_WORKER=0); stops cleanly on Ctrl-C or SIGTERM."""
     import signal
 
+    from notifications.meter_reminders import run_reminders
     from notifications.worker import DeliveryWorker
     from portal.server import configure_logging
 
@@ -172,9 +173,21 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await DeliveryWorker(database, settings).run(stop)
+        await asyncio.gather(
+            DeliveryWorker(database, settings).run(stop),
+            run_reminders(database, settings, stop),
+        )
 
     on_database(work)
+
+
+@main.command("remind-meters")
+def remind_meters() -> None:
+    """Queue meter-reading reminders for every device that is due, once."""
+    from notifications.meter_reminders import send_meter_reminders
+
+    count = on_database(send_meter_reminders)
+    click.echo(f"reminders queued for {count} devices")
 
 
 @main.command()

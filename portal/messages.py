@@ -118,6 +118,41 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The case is closed; raise a new one.",
         "sv": "Ärendet är stängt; skapa ett nytt.",
     },
+    "model_has_no_meters": {
+        "en": "This device's model has no meters to read.",
+        "sv": "Den här enhetens modell har inga mätare att läsa av.",
+    },
+    "meter_already_today": {
+        "en": "This device's meters were already read today.",
+        "sv": "Enhetens mätare har redan lästs av i dag.",
+    },
+    "meter_values_missing": {
+        "en": "Give one value for each of the device's meters: {kinds}.",
+        "sv": "Ange ett värde för var och en av enhetens mätare: {kinds}.",
+    },
+    "meter_kind_not_supported": {
+        "en": "The device's model has no such meter.",
+        "sv": "Enhetens modell har ingen sådan mätare.",
+    },
+    "meter_above_total": {
+        "en": "{kind} cannot be above TOTAL.",
+        "sv": "{kind} kan inte vara högre än TOTAL.",
+    },
+    "meter_decreased": {
+        "en": "Lower than the previous reading: {previous} on {date}.",
+        "sv": "Lägre än föregående avläsning: {previous} den {date}.",
+    },
+    "meter_implausible": {
+        "en": "This means {daily} pages a day, far above the usual {usual}. Check the value, "
+        "or confirm it if it is right.",
+        "sv": "Det motsvarar {daily} sidor per dag, långt över de vanliga {usual}. Kontrollera "
+        "värdet, eller bekräfta det om det stämmer.",
+    },
+    "too_many_readings": {
+        "en": "At most {limit} readings in one call.",
+        "sv": "Högst {limit} avläsningar per anrop.",
+    },
+    "staff_only": {"en": "Staff only.", "sv": "Endast personal."},
     "no_matching_device": {
         "en": "No account has this customer number with a device of this serial number.",
         "sv": "Inget konto har detta kundnummer med en enhet med detta serienummer.",

@@ -18,6 +18,7 @@ from models import (
     DeviceAssignment,
     DeviceModel,
     Membership,
+    MeterReading,
     Payment,
     SupplyItem,
     Ticket,
@@ -40,6 +41,7 @@ MEMBER_ORDER = Order((Membership.created_at, Membership.user_id))
 PAYMENT_ORDER = Order((Payment.due_on, Payment.id), descending=True)
 TICKET_ORDER = Order((Ticket.created_at, Ticket.id), descending=True)
 MESSAGE_ORDER = Order((TicketMessage.created_at, TicketMessage.id), descending=True)
+READING_ORDER = Order((MeterReading.read_on, MeterReading.id), descending=True)
 
 
 def in_key_order(rows: Iterable[R], keys: Sequence[K], key_of: Callable[[R], K]) -> list[R | None]:
@@ -87,6 +89,20 @@ class Loaders:
         )
         self.status_changes_of_ticket: DataLoader[uuid.UUID, list[TicketStatusChange]] = DataLoader(
             self._status_changes_of_tickets
+        )
+        self.meter_reading_by_id = self._by_id(
+            visibility.visible_meter_readings(viewer), MeterReading.id
+        )
+        self.meter_readings_of_device = ChildPages(
+            ctx,
+            Children(
+                lambda _: visibility.visible_meter_readings(viewer),
+                (MeterReading.device_id,),
+                READING_ORDER,
+            ),
+        )
+        self.latest_reading_of_device: DataLoader[uuid.UUID, MeterReading | None] = DataLoader(
+            self._latest_readings
         )
         self.memberships_of_user: DataLoader[uuid.UUID, list[Membership]] = DataLoader(
             self._memberships_of_users
@@ -137,6 +153,15 @@ class Loaders:
         from resolvers.devices import apply_device_filter
 
         return apply_device_filter(visibility.visible_devices(self._ctx.viewer), filters)
+
+    async def _latest_readings(self, device_ids: Sequence[uuid.UUID]) -> list[MeterReading | None]:
+        rows = await self._ctx.all(
+            visibility.visible_meter_readings(self._ctx.viewer)
+            .where(MeterReading.device_id.in_(device_ids), MeterReading.voided_at.is_(None))
+            .distinct(MeterReading.device_id)
+            .order_by(MeterReading.device_id, MeterReading.read_on.desc())
+        )
+        return in_key_order(rows, device_ids, lambda row: row.device_id)
 
     def _tickets_filtered(self, filters: Hashable) -> Select[Ticket]:
         from resolvers.tickets import apply_ticket_filter

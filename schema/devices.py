@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 import models
-from portal.errors import Forbidden
+from portal.errors import BadUserInput, Forbidden
 from resolvers import devices
+from resolvers.meters import monthly_volumes as meter_volumes
 from schema.base import Info, Node, encode_id
 from schema.pagination import Connection, connection
 
 if TYPE_CHECKING:
     from schema.accounts import Account, Address
+    from schema.meters import MeterReading, MeterReadingCheck, MeterValueInput, MonthlyVolume
     from schema.tickets import Ticket, TicketFilter
     from schema.users import User
 
@@ -166,6 +168,51 @@ class Device(Node):
             raise Forbidden("Only the account's admins and staff see who a device is for")
         rows = await info.context.loaders.assignees_of_device.load(self.row.id)
         return [User.from_row(row) for row in rows]
+
+    @strawberry.field(description="Accepted readings, newest first, with when they were sent.")
+    async def meter_readings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[MeterReading, strawberry.lazy("schema.meters")]]:
+        from schema.meters import MeterReading
+
+        page = await info.context.loaders.meter_readings_of_device.page(self.row.id, first, after)
+        return connection(page, MeterReading.from_row)
+
+    @strawberry.field
+    async def latest_meter_reading(
+        self, info: Info
+    ) -> Annotated[MeterReading, strawberry.lazy("schema.meters")] | None:
+        from schema.meters import MeterReading
+
+        row = await info.context.loaders.latest_reading_of_device.load(self.row.id)
+        return MeterReading.from_row(row) if row else None
+
+    @strawberry.field(
+        description=(
+            "Every rule of submitMeterReading run on these values, nothing stored: for forms "
+            "that warn while the customer types."
+        )
+    )
+    async def meter_reading_check(
+        self,
+        info: Info,
+        values: list[Annotated[MeterValueInput, strawberry.lazy("schema.meters")]],
+        confirm_implausible: bool = False,
+    ) -> Annotated[MeterReadingCheck, strawberry.lazy("schema.meters")]:
+        from schema.meters import check_reading
+
+        return await check_reading(info, self.row.id, values, confirm_implausible)
+
+    @strawberry.field(description="Pages per month and meter kind, derived from the readings.")
+    async def monthly_volumes(
+        self, info: Info, months: int = 12
+    ) -> list[Annotated[MonthlyVolume, strawberry.lazy("schema.meters")]]:
+        from schema.meters import MonthlyVolume
+
+        if not 1 <= months <= 60:
+            raise BadUserInput("`months` must be between 1 and 60")
+        volumes = await meter_volumes(info.context, self.row.id, months)
+        return [MonthlyVolume(month=m, kind=k, pages=p) for m, k, p in volumes]
 
     @strawberry.field(description="The device's cases the viewer may see, newest first.")
     async def tickets(

@@ -10,6 +10,7 @@ import strawberry
 from schema.accounts import Account, Payment
 from schema.base import Info, Node, decode_id
 from schema.devices import Device, DeviceModel, SupplyItem
+from schema.meters import MeterReading
 from schema.tickets import Ticket, TicketMessage
 from schema.users import User
 
@@ -18,6 +19,7 @@ NODE_TYPES: dict[str, type[Node]] = {
     "Account": Account,
     "Device": Device,
     "DeviceModel": DeviceModel,
+    "MeterReading": MeterReading,
     "Payment": Payment,
     "SupplyItem": SupplyItem,
     "Ticket": Ticket,

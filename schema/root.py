@@ -15,6 +15,7 @@ from schema.accounts import AccountQueries
 from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
 from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
+from schema.meters import MeterMutations
 from schema.nodes import NODE_TYPES, NodeQueries
 from schema.pagination import PageInfo
 from schema.people import PeopleMutations
@@ -28,7 +29,8 @@ Query = merge_types(
     (NodeQueries, UserQueries, AccountQueries, DeviceQueries, TicketQueries, AuditQueries),
 )
 Mutation = merge_types(
-    "Mutation", (SessionMutations, PeopleMutations, SyncMutations, TicketMutations)
+    "Mutation",
+    (SessionMutations, PeopleMutations, SyncMutations, TicketMutations, MeterMutations),
 )
 
 
