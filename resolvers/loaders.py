@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import Select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import InstrumentedAttribute
 
 from auth import visibility
@@ -158,7 +159,7 @@ class Loaders:
         rows = await self._ctx.all(
             visibility.visible_meter_readings(self._ctx.viewer)
             .where(MeterReading.device_id.in_(device_ids), MeterReading.voided_at.is_(None))
-            .distinct(MeterReading.device_id)
+            .ext(distinct_on(MeterReading.device_id))
             .order_by(MeterReading.device_id, MeterReading.read_on.desc())
         )
         return in_key_order(rows, device_ids, lambda row: row.device_id)

@@ -168,3 +168,24 @@ async def test_the_ticket_list_takes_the_same_statements_whatever_first_is(
     assert counts[1] == counts[5] == counts[50]
     # authentication, the page, devices, models, messages
     assert counts[50] == 5
+
+
+SUBMIT_READING = """
+mutation ($d: ID!, $v: Int!) { submitMeterReading(input: {deviceId: $d,
+  values: [{kind: TOTAL, value: $v}]}) { meterReading { readOn } userErrors { code } } }
+"""
+
+
+async def test_a_meter_submission_takes_a_small_fixed_number_of_statements(
+    api: Api, world: World, database: Database, live_server: LiveServer
+) -> None:
+    admin = api.as_(world.tokens["admin_a"])
+    counts = []
+    for device, value in (("a1", 100), ("a2", 200)):
+        with counting(live_server) as statements:
+            result = await admin.data(SUBMIT_READING, {"d": world.ids[device], "v": value})
+        assert result["submitMeterReading"]["userErrors"] == []
+        counts.append(len(statements))
+    # authentication; the device with its model and account, locked; its recent readings;
+    # the insert. (Transaction control is not counted: it is not a statement here.)
+    assert counts == [4, 4]
