@@ -66,7 +66,7 @@ async def send_meter_reminders(database: Database, settings: Settings) -> int:
     )
     reminded = 0
     async with database.session() as session, session.begin():
-        for device, account, model_name, last_read_on in (await session.execute(due)).tuples():
+        for device, account, model_name, last_read_on in (await session.execute(due)).all():
             for person in await _recipients(session, device):
                 await enqueue_email(
                     session,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,6 +59,21 @@ TEMPLATE_PARAMS: Mapping[str, frozenset[str]] = {
         {"name", "number", "subject", "old_status", "new_status", "note", "link"}
     ),
     "ticket_reply": frozenset({"name", "number", "subject", "author_name", "body", "link"}),
+    # A device whose last meter reading is older than its account's interval, to the people
+    # who read its meters (or the account's admins). `location` is one line ("Sveavägen 10,
+    # Stockholm, floor 3, Reception"); `last_read_on` is a date, or None if never read.
+    "meter_reading_reminder": frozenset(
+        {
+            "name",
+            "serial_number",
+            "model_name",
+            "account_name",
+            "location",
+            "last_read_on",
+            "interval_days",
+            "link",
+        }
+    ),
 }
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -121,9 +136,20 @@ def format_datetime(value: object, locale: str) -> str:
         raise TypeError(f"expected a datetime, got {type(value).__name__}")
     # The database hands out aware datetimes; a naive one can only have meant UTC.
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_ZONE)
-    date = f"{local.day} {_MONTHS[locale][local.month - 1]} {local.year}"
+    day = _day_month_year(local, locale)
     time = f"{local:%H:%M} {local.tzname()}"
-    return f"{date} kl. {time}" if locale == "sv" else f"{date}, {time}"
+    return f"{day} kl. {time}" if locale == "sv" else f"{day}, {time}"
+
+
+def format_date(value: object, locale: str) -> str:
+    """`1 December 2026` / `1 december 2026`: a calendar day, such as a meter reading's.
+
+    A datetime is refused rather than cut short: which day it falls on depends on the time
+    zone, so it belongs to `format_datetime`.
+    """
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise TypeError(f"expected a date, got {type(value).__name__}")
+    return _day_month_year(value, locale)
 
 
 def paragraphs(value: object) -> list[list[str]]:
@@ -144,6 +170,10 @@ def paragraphs(value: object) -> list[list[str]]:
         elif result[-1]:
             result.append([])
     return [paragraph for paragraph in result if paragraph]
+
+
+def _day_month_year(value: date, locale: str) -> str:
+    return f"{value.day} {_MONTHS[locale][value.month - 1]} {value.year}"
 
 
 def _render(name: str, context: Mapping[str, object]) -> str:
@@ -187,4 +217,5 @@ _environment = Environment(
     finalize=_one_line,
 )
 _environment.filters["datetime"] = format_datetime
+_environment.filters["date"] = format_date
 _environment.filters["paragraphs"] = paragraphs

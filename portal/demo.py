@@ -20,6 +20,8 @@ from models import (
     DeviceModel,
     Membership,
     MeterKind,
+    MeterReading,
+    MeterReadingSource,
     Payment,
     SupplyItem,
     SupplyKind,
@@ -203,6 +205,22 @@ async def seed_demo(database: Database) -> None:
                 device_id=devices[0].id, user_id=users[CUSTOMER.email].id, account_id=nordic.id
             )
         )
+        # Three months of readings on the colour devices, so history and volumes show.
+        today = date.today()
+        for device, base in ((devices[0], 41_000), (devices[1], 12_500)):
+            for months_ago in (3, 2, 1):
+                total = base + (3 - months_ago) * 2_300
+                session.add(
+                    MeterReading(
+                        device_id=device.id,
+                        read_on=today - timedelta(days=30 * months_ago),
+                        source=MeterReadingSource.INTEGRATION,
+                        total=total,
+                        black=total * 7 // 10,
+                        color=total - total * 7 // 10,
+                        scan=total // 4,
+                    )
+                )
         session.add_all(
             Payment(
                 account_id=account.id,

@@ -16,11 +16,6 @@ from schema.root import build_schema as build_portal_schema
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "portal.graphql"
 
 PENDING = {
-    "TYPE_REMOVED: MeterReadingSource was removed.",
-    "TYPE_REMOVED: MeterValue was removed.",
-    "TYPE_REMOVED: MeterReading was removed.",
-    "TYPE_REMOVED: MeterReadingConnection was removed.",
-    "TYPE_REMOVED: MeterReadingEdge was removed.",
     "TYPE_REMOVED: SupplyOrderStatus was removed.",
     "TYPE_REMOVED: SupplyOrderLine was removed.",
     "TYPE_REMOVED: SupplyOrder was removed.",
@@ -31,9 +26,6 @@ PENDING = {
     "TYPE_REMOVED: Guide was removed.",
     "TYPE_REMOVED: GuideConnection was removed.",
     "TYPE_REMOVED: GuideEdge was removed.",
-    "TYPE_REMOVED: MeterValueInput was removed.",
-    "TYPE_REMOVED: SubmitMeterReadingInput was removed.",
-    "TYPE_REMOVED: SubmitMeterReadingPayload was removed.",
     "TYPE_REMOVED: SupplyOrderLineInput was removed.",
     "TYPE_REMOVED: OrderSuppliesInput was removed.",
     "TYPE_REMOVED: SupplyOrderPayload was removed.",
@@ -41,11 +33,8 @@ PENDING = {
     "TYPE_REMOVED: UpsertGuideStepInput was removed.",
     "TYPE_REMOVED: UpsertGuideInput was removed.",
     "TYPE_REMOVED: GuidePayload was removed.",
-    "FIELD_REMOVED: Field Device.meterReadings was removed.",
-    "FIELD_REMOVED: Field Device.latestMeterReading was removed.",
     "FIELD_REMOVED: Field Query.supplyOrders was removed.",
     "FIELD_REMOVED: Field Query.guides was removed.",
-    "FIELD_REMOVED: Field Mutation.submitMeterReading was removed.",
     "FIELD_REMOVED: Field Mutation.orderSupplies was removed.",
     "FIELD_REMOVED: Field Mutation.setSupplyOrderStatus was removed.",
     "FIELD_REMOVED: Field Mutation.upsertGuide was removed.",

@@ -97,7 +97,9 @@ async def test_a_reading_is_accepted_and_shows_in_the_history(
     assert reading["submittedBy"] == {"email": "customer_a@world.example"}
     history = await api.as_(world.tokens["admin_a"]).data(
         """query ($id: ID!) { node(id: $id) { ... on Device {
-            latestMeterReading { id } meterReadings { totalCount edges { node { readOn submittedAt values { kind value } } } } } } }""",
+            latestMeterReading { id }
+            meterReadings { totalCount edges { node { readOn submittedAt values { kind value } } } }
+        } } }""",
         {"id": world.ids["a1"]},
     )
     device = history["node"]
@@ -267,7 +269,10 @@ async def test_removed_devices_and_models_without_meters_take_none(
 
 
 async def test_integers_only(api: Api, world: World) -> None:
-    mutation = "mutation ($d: ID!) { submitMeterReading(input: {deviceId: $d, values: [{kind: TOTAL, value: %s}]}) { userErrors { code } } }"
+    mutation = (
+        "mutation ($d: ID!) { submitMeterReading(input: {deviceId: $d,"
+        " values: [{kind: TOTAL, value: %s}]}) { userErrors { code } } }"
+    )
     for bad in ("1.5", '"100"', "2147483648"):
         body = await api.as_(world.tokens["admin_a"]).result(mutation % bad, {"d": world.ids["a1"]})
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
@@ -386,7 +391,8 @@ async def test_monthly_volumes_come_from_the_readings(
                 )
             )
     volumes = await api.as_(world.tokens["admin_a"]).data(
-        "query ($id: ID!) { node(id: $id) { ... on Device { monthlyVolumes(months: 3) { month kind pages } } } }",
+        "query ($id: ID!) { node(id: $id) { ... on Device {"
+        " monthlyVolumes(months: 3) { month kind pages } } } }",
         {"id": world.ids["a1"]},
     )
     by_month = {(v["month"], v["kind"]): v["pages"] for v in volumes["node"]["monthlyVolumes"]}

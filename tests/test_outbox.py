@@ -91,6 +91,16 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
         "body": "Hej!\nVilken modell?",
         "link": "https://portal.example/cases/1",
     },
+    "meter_reading_reminder": {
+        "name": "Anna Ek",
+        "serial_number": "SN-C300-0001",
+        "model_name": "Colora C300",
+        "account_name": "Acme AB",
+        "location": "Sveavägen 10, Stockholm, floor 3, Reception",
+        "last_read_on": EXPIRES.date(),
+        "interval_days": 30,
+        "link": "https://portal.example/devices/1/meter-readings",
+    },
 }
 
 
