@@ -13,6 +13,7 @@ from models.device import (
     SupplyKind,
     model_supplies,
 )
+from models.guide import Guide, guide_models
 from models.meter import MeterReading, MeterReadingSource
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import (
@@ -23,6 +24,13 @@ from models.people import (
     Invitation,
     TokenPurpose,
     UserToken,
+)
+from models.supply import (
+    SupplyLevel,
+    SupplyOrder,
+    SupplyOrderLine,
+    SupplyOrderSource,
+    SupplyOrderStatus,
 )
 from models.ticket import (
     Department,
@@ -48,6 +56,7 @@ __all__ = [
     "DeviceAssignment",
     "DeviceModel",
     "DeviceStatus",
+    "Guide",
     "IntegrationToken",
     "Invitation",
     "Membership",
@@ -59,6 +68,11 @@ __all__ = [
     "Payment",
     "SupplyItem",
     "SupplyKind",
+    "SupplyLevel",
+    "SupplyOrder",
+    "SupplyOrderLine",
+    "SupplyOrderSource",
+    "SupplyOrderStatus",
     "Ticket",
     "TicketCategory",
     "TicketMessage",
@@ -69,5 +83,6 @@ __all__ = [
     "User",
     "UserKind",
     "UserToken",
+    "guide_models",
     "model_supplies",
 ]

@@ -51,6 +51,8 @@ class Account(Base):
     )
     # How often meters are to be read; a device older than this gets a reminder.
     meter_reading_interval_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # The contract includes consumables: low levels reported by devices order by themselves.
+    consumables_included: Mapped[bool] = mapped_column(default=False, server_default="false")
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

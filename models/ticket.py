@@ -126,7 +126,9 @@ class Ticket(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     # The self-help guide tried before the case was raised (guides arrive with self-help).
-    guide_id: Mapped[uuid.UUID | None]
+    guide_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("guides.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     response_due_at: Mapped[datetime | None]
