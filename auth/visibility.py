@@ -23,10 +23,12 @@ from models import (
     AuditEntry,
     Device,
     DeviceModel,
+    Guide,
     Membership,
     MeterReading,
     Payment,
     SupplyItem,
+    SupplyOrder,
     Ticket,
     TicketMessage,
     TicketStatusChange,
@@ -141,6 +143,23 @@ def visible_meter_readings(viewer: Viewer) -> Select[MeterReading]:
     stmt = select(MeterReading).join(Device, Device.id == MeterReading.device_id)
     stmt = stmt.where(device_scope(viewer))
     return stmt if viewer.is_staff else stmt.where(MeterReading.voided_at.is_(None))
+
+
+def visible_supply_orders(viewer: Viewer) -> Select[SupplyOrder]:
+    """Admins: their accounts' orders. Customers: orders on the devices assigned to them."""
+    if viewer.is_staff:
+        return select(SupplyOrder)
+    conditions: list[ColumnElement[bool]] = []
+    if admin_of := viewer.account_ids(AccountRole.ADMIN):
+        conditions.append(SupplyOrder.account_id.in_(admin_of))
+    if viewer.assigned_device_ids:
+        conditions.append(SupplyOrder.device_id.in_(viewer.assigned_device_ids))
+    return select(SupplyOrder).where(or_(*conditions) if conditions else false())
+
+
+def visible_guides(viewer: Viewer) -> Select[Guide]:
+    """Self-help is for everyone, signed in or not: it is tried before anything else."""
+    return select(Guide)
 
 
 def visible_payments(viewer: Viewer) -> Select[Payment]:

@@ -74,6 +74,36 @@ TEMPLATE_PARAMS: Mapping[str, frozenset[str]] = {
             "link",
         }
     ),
+    # Consumables orders. `status` is CONFIRMED, SHIPPED, DELIVERED or CANCELLED, worded per
+    # locale in `_supply_labels.txt` (an unknown one fails like a role); `lines` is a list of
+    # {"name": str, "sku": str, "quantity": int}; `shipping_address` and `location` are one
+    # line; `tracking_reference` is a str or None, and shown only for SHIPPED.
+    "supply_order_status": frozenset(
+        {
+            "name",
+            "number",
+            "serial_number",
+            "status",
+            "lines",
+            "shipping_address",
+            "tracking_reference",
+            "link",
+        }
+    ),
+    # An order fleet monitoring placed by itself after a device reported a low level, for an
+    # account whose contract includes consumables; `level_percent` is an int (0-100).
+    "supply_order_automatic": frozenset(
+        {
+            "name",
+            "number",
+            "serial_number",
+            "location",
+            "item_name",
+            "sku",
+            "level_percent",
+            "link",
+        }
+    ),
 }
 
 _TEMPLATES = Path(__file__).parent / "templates"

@@ -153,6 +153,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Högst {limit} avläsningar per anrop.",
     },
     "staff_only": {"en": "Staff only.", "sv": "Endast personal."},
+    "supply_not_compatible": {
+        "en": "This item does not fit the device's model.",
+        "sv": "Artikeln passar inte enhetens modell.",
+    },
+    "duplicate_open_order": {
+        "en": "Already on open order {number} for this device.",
+        "sv": "Finns redan på den öppna beställningen {number} för enheten.",
+    },
+    "tracking_required": {
+        "en": "A shipped order needs the carrier's tracking reference.",
+        "sv": "En skickad beställning behöver transportörens spårningsnummer.",
+    },
     "no_matching_device": {
         "en": "No account has this customer number with a device of this serial number.",
         "sv": "Inget konto har detta kundnummer med en enhet med detta serienummer.",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,10 +18,13 @@ from models import (
     Device,
     DeviceAssignment,
     DeviceModel,
+    Guide,
     Membership,
     MeterReading,
     Payment,
     SupplyItem,
+    SupplyOrder,
+    SupplyOrderLine,
     Ticket,
     TicketMessage,
     TicketStatusChange,
@@ -91,6 +94,14 @@ class Loaders:
         self.status_changes_of_ticket: DataLoader[uuid.UUID, list[TicketStatusChange]] = DataLoader(
             self._status_changes_of_tickets
         )
+        self.supply_order_by_id = self._by_id(
+            visibility.visible_supply_orders(viewer), SupplyOrder.id
+        )
+        self.guide_by_id = self._by_id(visibility.visible_guides(viewer), Guide.id)
+        self.lines_of_order: DataLoader[uuid.UUID, list[SupplyOrderLine]] = DataLoader(
+            self._lines_of_orders
+        )
+        self.cases_after_guide: DataLoader[uuid.UUID, int] = DataLoader(self._cases_after_guides)
         self.meter_reading_by_id = self._by_id(
             visibility.visible_meter_readings(viewer), MeterReading.id
         )
@@ -154,6 +165,21 @@ class Loaders:
         from resolvers.devices import apply_device_filter
 
         return apply_device_filter(visibility.visible_devices(self._ctx.viewer), filters)
+
+    async def _lines_of_orders(self, order_ids: Sequence[uuid.UUID]) -> list[list[SupplyOrderLine]]:
+        # Lines of orders already loaded through visible_supply_orders: their scope.
+        rows = await self._ctx.all(
+            select(SupplyOrderLine)
+            .where(SupplyOrderLine.order_id.in_(order_ids))
+            .order_by(SupplyOrderLine.position)
+        )
+        return grouped(((row.order_id, row) for row in rows), order_ids)
+
+    async def _cases_after_guides(self, guide_ids: Sequence[uuid.UUID]) -> list[int]:
+        from resolvers.guides import cases_raised_after
+
+        counts = await cases_raised_after(self._ctx, guide_ids)
+        return [counts.get(guide_id, 0) for guide_id in guide_ids]
 
     async def _latest_readings(self, device_ids: Sequence[uuid.UUID]) -> list[MeterReading | None]:
         rows = await self._ctx.all(

@@ -75,7 +75,7 @@ def check_location(checks: Checks, location: LocationInput, *field: str) -> dict
     }
 
 
-async def _upsert(
+async def upsert_row(
     ctx: Context,
     model: Any,
     key: str,
@@ -137,7 +137,7 @@ async def upsert_account(
     address = check_address(checks, billing_address, "billingAddress")
     checks.done()
     values.update({f"billing_{part}": value for part, value in address.items()})
-    account: Account = await _upsert(
+    account: Account = await upsert_row(
         ctx,
         Account,
         "external_id",
@@ -159,7 +159,7 @@ async def upsert_supply_item(
         "colour": checks.optional_text(colour, "colour", limit=32),
     }
     checks.done()
-    item: SupplyItem = await _upsert(ctx, SupplyItem, "sku", values, {})
+    item: SupplyItem = await upsert_row(ctx, SupplyItem, "sku", values, {})
     return item
 
 
@@ -192,7 +192,7 @@ async def upsert_device_model(
             else:
                 supplies.append(known[sku])
     checks.done()
-    model: DeviceModel = await _upsert(ctx, DeviceModel, "code", values, {})
+    model: DeviceModel = await upsert_row(ctx, DeviceModel, "code", values, {})
     if supply_skus is not None:
         await _replace_model_supplies(ctx, model.id, supplies)
     return model
@@ -254,7 +254,7 @@ async def upsert_device(
     if existing is not None and existing.account_id != account.id:
         # Moved to another customer: its old assignments name people of the old account.
         await ctx.execute(delete(DeviceAssignment).where(DeviceAssignment.device_id == existing.id))
-    device: Device = await _upsert(
+    device: Device = await upsert_row(
         ctx, Device, "external_id", values, {"uq_devices_serial_number": ("input", "serialNumber")}
     )
     return device

@@ -10,7 +10,9 @@ import strawberry
 from schema.accounts import Account, Payment
 from schema.base import Info, Node, decode_id
 from schema.devices import Device, DeviceModel, SupplyItem
+from schema.guides import Guide
 from schema.meters import MeterReading
+from schema.supplies import SupplyOrder
 from schema.tickets import Ticket, TicketMessage
 from schema.users import User
 
@@ -22,6 +24,8 @@ NODE_TYPES: dict[str, type[Node]] = {
     "MeterReading": MeterReading,
     "Payment": Payment,
     "SupplyItem": SupplyItem,
+    "SupplyOrder": SupplyOrder,
+    "Guide": Guide,
     "Ticket": Ticket,
     "TicketMessage": TicketMessage,
     "User": User,

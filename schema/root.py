@@ -15,22 +15,41 @@ from schema.accounts import AccountQueries
 from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
 from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
+from schema.guides import GuideMutations, GuideQueries
 from schema.meters import MeterMutations
 from schema.nodes import NODE_TYPES, NodeQueries
 from schema.pagination import PageInfo
 from schema.people import PeopleMutations
 from schema.sessions import SessionMutations
+from schema.supplies import SupplyMutations, SupplyQueries
 from schema.sync import SyncMutations
 from schema.tickets import Subscription, TicketMutations, TicketQueries
 from schema.users import UserQueries
 
 Query = merge_types(
     "Query",
-    (NodeQueries, UserQueries, AccountQueries, DeviceQueries, TicketQueries, AuditQueries),
+    (
+        NodeQueries,
+        UserQueries,
+        AccountQueries,
+        DeviceQueries,
+        TicketQueries,
+        SupplyQueries,
+        GuideQueries,
+        AuditQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (SessionMutations, PeopleMutations, SyncMutations, TicketMutations, MeterMutations),
+    (
+        SessionMutations,
+        PeopleMutations,
+        SyncMutations,
+        TicketMutations,
+        MeterMutations,
+        SupplyMutations,
+        GuideMutations,
+    ),
 )
 
 

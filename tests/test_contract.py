@@ -15,30 +15,9 @@ from schema.root import build_schema as build_portal_schema
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "portal.graphql"
 
-PENDING = {
-    "TYPE_REMOVED: SupplyOrderStatus was removed.",
-    "TYPE_REMOVED: SupplyOrderLine was removed.",
-    "TYPE_REMOVED: SupplyOrder was removed.",
-    "TYPE_REMOVED: SupplyOrderFilter was removed.",
-    "TYPE_REMOVED: SupplyOrderConnection was removed.",
-    "TYPE_REMOVED: SupplyOrderEdge was removed.",
-    "TYPE_REMOVED: GuideStep was removed.",
-    "TYPE_REMOVED: Guide was removed.",
-    "TYPE_REMOVED: GuideConnection was removed.",
-    "TYPE_REMOVED: GuideEdge was removed.",
-    "TYPE_REMOVED: SupplyOrderLineInput was removed.",
-    "TYPE_REMOVED: OrderSuppliesInput was removed.",
-    "TYPE_REMOVED: SupplyOrderPayload was removed.",
-    "TYPE_REMOVED: SetSupplyOrderStatusInput was removed.",
-    "TYPE_REMOVED: UpsertGuideStepInput was removed.",
-    "TYPE_REMOVED: UpsertGuideInput was removed.",
-    "TYPE_REMOVED: GuidePayload was removed.",
-    "FIELD_REMOVED: Field Query.supplyOrders was removed.",
-    "FIELD_REMOVED: Field Query.guides was removed.",
-    "FIELD_REMOVED: Field Mutation.orderSupplies was removed.",
-    "FIELD_REMOVED: Field Mutation.setSupplyOrderStatus was removed.",
-    "FIELD_REMOVED: Field Mutation.upsertGuide was removed.",
-}
+# Empty since consumables and self-help: the whole contract is served. It stays as the
+# place to list a breaking change deliberately accepted (with its reason), should one come.
+PENDING: set[str] = set()
 
 
 def breaking_changes() -> set[str]:

@@ -101,6 +101,26 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
         "interval_days": 30,
         "link": "https://portal.example/devices/1/meter-readings",
     },
+    "supply_order_status": {
+        "name": "Anna Ek",
+        "number": "SO-2026-000042",
+        "serial_number": "SN-C300-0001",
+        "status": "SHIPPED",
+        "lines": [{"name": "Svart toner", "sku": "TK-5240K", "quantity": 2}],
+        "shipping_address": "Acme AB, Sveavägen 10, 111 57 Stockholm",
+        "tracking_reference": "00340434161094042557",
+        "link": "https://portal.example/supply-orders/1",
+    },
+    "supply_order_automatic": {
+        "name": "Anna Ek",
+        "number": "SO-2026-000042",
+        "serial_number": "SN-C300-0001",
+        "location": "Sveavägen 10, Stockholm, floor 3, Reception",
+        "item_name": "Svart toner",
+        "sku": "TK-5240K",
+        "level_percent": 8,
+        "link": "https://portal.example/supply-orders/1",
+    },
 }
 
 
