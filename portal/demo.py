@@ -10,6 +10,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import exists, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.passwords import hash_password_async
 from models import (
@@ -18,6 +19,7 @@ from models import (
     Device,
     DeviceAssignment,
     DeviceModel,
+    Guide,
     Membership,
     MeterKind,
     MeterReading,
@@ -27,9 +29,11 @@ from models import (
     SupplyKind,
     User,
     UserKind,
+    guide_models,
     model_supplies,
 )
 from models.database import Database
+from portal.demo_guides import DEMO_GUIDES
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -118,6 +122,7 @@ async def seed_demo(database: Database) -> None:
             credit_rating="A",
             main_contact="Astrid Admin",
             invoice_email="invoices@nordicprint.example",
+            consumables_included=True,
         )
         harbour = Account(
             external_id="ERP-10002",
@@ -221,6 +226,7 @@ async def seed_demo(database: Database) -> None:
                         scan=total // 4,
                     )
                 )
+        await _add_guides(session, models)
         session.add_all(
             Payment(
                 account_id=account.id,
@@ -259,3 +265,22 @@ def _device(
         location_room=room,
         response_hours=8 if model.code == "MFP-C300" else 16,
     )
+
+
+async def _add_guides(session: AsyncSession, models: dict[str, DeviceModel]) -> None:
+    """The troubleshooting guides of portal/demo_guides.py, in Swedish and English."""
+    for demo in DEMO_GUIDES:
+        guide = Guide(
+            external_id=demo.external_id,
+            locale=demo.locale,
+            title=demo.title,
+            summary=demo.summary,
+            steps=list(demo.steps),
+        )
+        session.add(guide)
+        await session.flush()
+        if demo.model_codes:
+            await session.execute(
+                insert(guide_models),
+                [{"guide_id": guide.id, "model_id": models[code].id} for code in demo.model_codes],
+            )

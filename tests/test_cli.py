@@ -233,3 +233,12 @@ async def test_the_standalone_worker_sends_and_stops_on_sigterm(
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), timeout=15) == 0
+
+
+async def test_remind_meters_runs_once_and_says_how_many(server_url: str) -> None:
+    url = await fresh_database(server_url, "portal_test_cli_remind")
+    env = environment(PORTAL_DATABASE_URL=url)
+    assert (await run(str(PORTAL), "migrate", env=env))[0] == 0
+    code, output = await run(str(PORTAL), "remind-meters", env=env)
+    assert code == 0, output
+    assert "reminders queued for 0 devices" in output
