@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -119,13 +120,20 @@ async def test_order_numbers_are_unique_when_placed_at_once(
             [{"itemId": "drum", "quantity": 1}],
             [(["input", "lines", "0", "itemId"], "SUPPLY_NOT_COMPATIBLE")],
         ),
+        (
+            [{"itemId": "unknown", "quantity": 1}],
+            [(["input", "lines", "0", "itemId"], "NOT_FOUND")],
+        ),
         ([{"itemId": "toner", "quantity": 1}] * 11, None),
     ],
 )
 async def test_bad_orders_are_refused_and_nothing_is_stored(
     api: Api, world: World, database: Database, lines: list[dict[str, Any]], expected: Any
 ) -> None:
-    ids = dict(world.ids) | {"drum": await add_item(database, "DR-X")}
+    ids = dict(world.ids) | {
+        "drum": await add_item(database, "DR-X"),
+        "unknown": encode_id("SupplyItem", uuid.uuid4()),  # well-formed, names nothing
+    }
     resolved = [
         {"itemId": ids.get(line["itemId"], line["itemId"]), "quantity": line["quantity"]}
         for line in lines
