@@ -130,7 +130,12 @@ async def run(url: str, subscribers: int, events: int, customers: int) -> dict[s
     port = free_port()
     server = await asyncio.create_subprocess_exec(
         str(PORTAL), "serve", "--port", str(port),
-        env=environment(PORTAL_DATABASE_URL=url, PORTAL_RUN_WORKER="0", PORTAL_LOG_LEVEL="warning"),
+        env=environment(
+            PORTAL_DATABASE_URL=url,
+            PORTAL_RUN_WORKER="0",
+            PORTAL_LOG_LEVEL="warning",
+            PORTAL_COST_BUDGET="100000000",  # one load generator, one address
+        ),
         stdin=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

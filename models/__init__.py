@@ -32,6 +32,7 @@ from models.supply import (
     SupplyOrderSource,
     SupplyOrderStatus,
 )
+from models.throttle import SignInFailure
 from models.ticket import (
     Department,
     Ticket,
@@ -66,6 +67,7 @@ __all__ = [
     "OutboxEmail",
     "OutboxStatus",
     "Payment",
+    "SignInFailure",
     "SupplyItem",
     "SupplyKind",
     "SupplyLevel",

@@ -38,6 +38,7 @@ class Database:
         max_overflow: int = 5,
         pool_timeout: float = 5.0,
         application_name: str = "portal",
+        statement_timeout_ms: int | None = None,
     ) -> None:
         self.url = database_url
         self.engine: AsyncEngine = create_async_engine(
@@ -47,7 +48,16 @@ class Database:
             pool_timeout=pool_timeout,
             # A connection that died while idle (database restart) is replaced, not handed out.
             pool_pre_ping=True,
-            connect_args={"server_settings": {"application_name": application_name}},
+            connect_args={
+                "server_settings": {
+                    "application_name": application_name,
+                    **(
+                        {"statement_timeout": str(statement_timeout_ms)}
+                        if statement_timeout_ms
+                        else {}
+                    ),
+                }
+            },
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -21,6 +22,7 @@ from notifications.meter_reminders import run_reminders
 from notifications.worker import DeliveryWorker
 from portal.graphql_view import PortalGraphQL
 from portal.request_id import RequestIdMiddleware
+from portal.security_headers import SecurityHeadersMiddleware
 from portal.settings import Settings
 from schema.root import build_schema
 
@@ -39,6 +41,8 @@ def create_app(settings: Settings) -> Starlette:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        # A backstop behind the 10 s operation timeout: no request's statement runs on.
+        statement_timeout_ms=15_000,
     )
     hub = TicketEventHub(database)
     listener = NotificationListener(settings.database_url, hub)
@@ -93,7 +97,19 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.is_production),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_credentials=True,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id", "x-cost-requested", "x-cost-remaining"],
+                max_age=600,
+            ),
+        ],
         lifespan=lifespan,
     )
     app.state.database = database

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -10,7 +12,7 @@ from cross_web import HTTPException
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -25,9 +27,36 @@ from portal.messages import preferred_locale
 from portal.request_id import request_id_of
 from portal.settings import Settings
 from resolvers.context import Context
+from schema.budget import Budget
 from schema.root import PortalSchema
 
 log = logging.getLogger(__name__)
+
+
+MAX_BODY_BYTES = 1_000_000
+OPERATION_TIMEOUT_SECONDS = 10
+CONNECTION_INIT_SECONDS = 5
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _limited(scope: Scope, receive: Receive) -> Receive:
+    """A receive that refuses a body past the limit, whatever Content-Length claimed."""
+    seen = 0
+
+    async def limited_receive() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY_BYTES:
+                raise BodyTooLarge
+        return message
+
+    return limited_receive
 
 
 def error_response(
@@ -59,18 +88,42 @@ class PortalGraphQL(GraphQL[Context, None]):
             allow_queries_via_get=True,
             # The legacy `graphql-ws` protocol is not offered.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_SECONDS),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            # Browsers on other origins may open WebSockets only from configured origins.
+            allowed_origins=settings.cors_origins,
         )
         self.settings = settings
         self.database = database
         self.events = events
+        self.budget = Budget(settings.cost_budget, settings.cost_refill_per_second)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, receive)
+        request = Request(scope, _limited(scope, receive))
         try:
-            response = await self.run(request)
+            declared = int(request.headers.get("content-length") or 0)
+            if declared > MAX_BODY_BYTES:
+                raise BodyTooLarge
+            async with asyncio.timeout(OPERATION_TIMEOUT_SECONDS):
+                response = await self.run(request)
+        except BodyTooLarge:
+            response = error_response(
+                413,
+                ErrorCode.LIMIT_EXCEEDED,
+                f"Request bodies are limited to {MAX_BODY_BYTES} bytes",
+            )
+        except TimeoutError:
+            # The cancellation reached the database call too (asyncpg cancels the query).
+            response = error_response(
+                504,
+                ErrorCode.LIMIT_EXCEEDED,
+                f"The operation took longer than {OPERATION_TIMEOUT_SECONDS} s and was stopped",
+            )
+        except ValueError:
+            response = error_response(400, ErrorCode.BAD_REQUEST, "Malformed Content-Length")
         except InvalidToken:
             response = error_response(
                 401,
@@ -108,6 +161,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             locale=preferred_locale(request.headers.get("accept-language")),
             viewer=viewer,
             events=self.events,
+            budget=self.budget,
         )
 
     async def on_ws_connect(self, context: Context) -> None:

@@ -43,6 +43,11 @@ class Settings:
     db_max_overflow: int = 5
     db_pool_timeout: float = 5.0
     log_level: str = "info"
+    # The query-cost budget per client (schema/budget.py): points, and refill per second.
+    # Browser origins allowed to call the API with credentials (CORS, WebSocket handshakes).
+    cors_origins: tuple[str, ...] = ()
+    cost_budget: int = 2000
+    cost_refill_per_second: int = 100
 
     @property
     def is_production(self) -> bool:
@@ -74,6 +79,13 @@ class Settings:
             db_max_overflow=_int(env, "PORTAL_DB_MAX_OVERFLOW", 5),
             db_pool_timeout=float(_int(env, "PORTAL_DB_POOL_TIMEOUT_SECONDS", 5)),
             log_level=env.get("PORTAL_LOG_LEVEL", "info").lower(),
+            cors_origins=tuple(
+                origin.strip().rstrip("/")
+                for origin in env.get("PORTAL_CORS_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
+            cost_budget=_int(env, "PORTAL_COST_BUDGET", 2000),
+            cost_refill_per_second=_int(env, "PORTAL_COST_REFILL_PER_SECOND", 100),
         )
         settings.validate()
         return settings

@@ -26,6 +26,7 @@ from portal.settings import Settings
 if TYPE_CHECKING:
     from events.hub import TicketEventHub
     from resolvers.loaders import Loaders
+    from schema.budget import Budget
 
 T = TypeVar("T")
 
@@ -43,6 +44,7 @@ class Context:
     # Set by Strawberry from the WebSocket connection_init payload.
     connection_params: dict[str, Any] | None = None
     events: TicketEventHub | None = None
+    budget: Budget | None = None
     # Subscriptions live for hours between events: they must not hold a pooled connection
     # the whole time, so each statement gets a session of its own and gives it back.
     statement_sessions: bool = False
@@ -63,6 +65,7 @@ class Context:
             viewer=self.viewer,
             connection_params=self.connection_params,
             events=self.events,
+            budget=self.budget,
         )
 
     @property

@@ -6,7 +6,9 @@ import dataclasses
 
 from starlette.responses import Response
 
+from auth import throttle
 from auth.authentication import SESSION_COOKIE, check_credentials, open_session, revoke_session
+from auth.passwords import verify_password
 from models import User
 from portal.errors import UserErrorCode, UserInputError
 from resolvers.context import Context
@@ -22,10 +24,16 @@ MAX_CREDENTIAL_LENGTH = 1024
 
 
 async def sign_in(ctx: Context, email: str, password: str) -> SignedIn:
+    address = ctx.request.client.host if ctx.request.client else "unknown"
     if len(email) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
         user = None  # nobody has such credentials; spare the hashing
+    elif await throttle.is_locked(ctx.database, email, address):
+        await verify_password(None, password)  # the same time as a real check
+        user = None
     else:
         user = await check_credentials(ctx.session, email, password)
+        if user is None:
+            await throttle.record_failure(ctx.database, email, address)
     if user is None:
         # The same answer for an unknown e-mail and a wrong password.
         raise UserInputError.single(UserErrorCode.INVALID_CREDENTIALS, "invalid_credentials")

@@ -34,6 +34,11 @@ class OperationScope(SchemaExtension):
 
 
 def code_of(error: GraphQLError) -> ErrorCode:
+    given = (error.extensions or {}).get("code")
+    if isinstance(given, str) and given in ErrorCode.__members__:
+        return ErrorCode(given)
+    if isinstance(error, GraphQLSyntaxError) and "tokens" in error.message:
+        return ErrorCode.LIMIT_EXCEEDED  # parse's own limit: "Document contains more than N tokens"
     original = error.original_error
     if isinstance(original, ApiError):
         return original.code

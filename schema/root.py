@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -16,6 +18,7 @@ from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
 from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
 from schema.guides import GuideMutations, GuideQueries
+from schema.limits import MAX_TOKENS, RequestLimits
 from schema.meters import MeterMutations
 from schema.nodes import NODE_TYPES, NodeQueries
 from schema.pagination import PageInfo
@@ -70,5 +73,10 @@ def build_schema() -> PortalSchema:
         types=[*NODE_TYPES.values(), PageInfo, datetime.date, datetime.datetime],
         # Classes, not instances: Strawberry makes fresh ones per operation, so no state
         # leaks between concurrent requests. ErrorCodes runs last, after the scope closed.
-        extensions=[ErrorCodes, OperationScope],
+        extensions=[
+            ErrorCodes,
+            OperationScope,
+            RequestLimits,
+            functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        ],
     )

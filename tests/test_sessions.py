@@ -136,3 +136,19 @@ async def test_tokens_and_passwords_are_stored_only_as_hashes(
     assert user.password_hash is not None
     assert user.password_hash.startswith("$argon2id$")
     assert demo.ADMIN.password not in user.password_hash
+
+
+async def test_ten_failures_lock_that_email_from_that_address_for_a_while(
+    api: Api, demo_users: tuple[demo.DemoUser, ...]
+) -> None:
+    for _ in range(10):
+        wrong = await api.data(
+            SIGN_IN, {"email": demo.ADMIN.email, "password": "guess-guess-guess"}
+        )
+        assert wrong["signIn"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    # The right password now gets the very same answer: the lock tells a guesser nothing.
+    locked = await api.data(SIGN_IN, {"email": demo.ADMIN.email, "password": demo.ADMIN.password})
+    assert locked["signIn"]["token"] is None
+    assert [e["code"] for e in locked["signIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+    # Someone else signing in from the same address is not affected.
+    await sign_in(api, demo.CUSTOMER.email, demo.CUSTOMER.password)

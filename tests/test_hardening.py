@@ -1,0 +1,135 @@
+"""HTTP and WebSocket hardening: body size, batching, headers, CORS, WebSocket limits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from portal.app import create_app
+from portal.settings import Settings
+from tests.conftest import LiveServer
+from tests.world import World
+from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
+
+
+async def test_bodies_over_a_megabyte_are_refused(http: httpx.AsyncClient) -> None:
+    big = json.dumps({"query": "{ viewer { id } }", "variables": {"pad": "x" * 1_100_000}})
+    response = await http.post(
+        "/graphql", content=big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+async def test_batches_of_operations_are_not_accepted(http: httpx.AsyncClient) -> None:
+    batch = [{"query": "{ viewer { id } }"}, {"query": "{ viewer { id } }"}]
+    response = await http.post("/graphql", json=batch)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_form_posts_cannot_fire_mutations(http: httpx.AsyncClient) -> None:
+    response = await http.post("/graphql", data={"query": "mutation { signOut }"})
+    assert response.status_code in (400, 415)
+
+
+async def test_every_response_carries_security_headers(http: httpx.AsyncClient) -> None:
+    for response in (
+        await http.post("/graphql", json={"query": "{ viewer { id } }"}),
+        await http.get("/healthz"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["cache-control"] == "no-store"
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+async def test_cors_only_for_configured_origins(settings: Settings) -> None:
+    app = create_app(settings.replace(cors_origins=("https://portal.example",)))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as http:
+        preflight = {
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        }
+        allowed = await http.options(
+            "/graphql", headers={"origin": "https://portal.example", **preflight}
+        )
+        other = await http.options(
+            "/graphql", headers={"origin": "https://evil.example", **preflight}
+        )
+    await app.state.database.dispose()
+    assert allowed.headers["access-control-allow-origin"] == "https://portal.example"
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert "access-control-allow-origin" not in other.headers
+
+
+async def test_websocket_handshakes_from_other_origins_are_refused(live_server: LiveServer) -> None:
+    with pytest.raises(InvalidStatus):
+        await connect(live_server.ws_url, subprotocols=[PROTOCOL], origin="https://evil.example")  # type: ignore[list-item, arg-type]
+
+
+async def test_a_websocket_that_never_says_hello_is_closed_4408(live_server: LiveServer) -> None:
+    ws = await connect(live_server.ws_url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
+    with pytest.raises(ConnectionClosed) as closed:
+        async with asyncio.timeout(8):
+            await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4408
+
+
+EVENTS = "subscription { ticketEvents { kind } }"
+
+
+async def test_at_most_20_subscriptions_per_connection_and_no_duplicate_ids(
+    live_server: LiveServer, world: World
+) -> None:
+    ws = await signed_in_connection(live_server.ws_url, world.tokens["staff"])
+    async with ws:
+        for n in range(20):
+            await subscribe(ws, str(n), EVENTS)
+        await subscribe(ws, "20", EVENTS)
+        refused = await receive(ws)
+        assert refused["type"] == "error"
+        assert refused["id"] == "20"
+        await subscribe(ws, "3", EVENTS)  # an id in use
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(5):
+                await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4409
+
+
+async def test_a_second_connection_init_closes_4429(live_server: LiveServer, world: World) -> None:
+    ws = await signed_in_connection(live_server.ws_url, None)
+    await ws.send(json.dumps({"type": "connection_init"}))
+    with pytest.raises(ConnectionClosed) as closed:
+        async with asyncio.timeout(5):
+            await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4429
+
+
+def test_internal_faults_are_masked_and_carry_the_request_id() -> None:
+    from graphql import GraphQLError
+
+    from schema.extensions import coded
+
+    fault = GraphQLError(
+        'relation "secret_table" does not exist',
+        path=["viewer"],
+        original_error=RuntimeError("asyncpg.exceptions.UndefinedTableError in models.user"),
+    )
+    masked = coded(fault, "req-42").formatted
+    assert masked["message"] == "Internal server error"
+    assert masked["extensions"] == {"code": "INTERNAL", "requestId": "req-42"}
+    assert masked["path"] == ["viewer"]
+    assert "secret_table" not in json.dumps(masked)
+    assert "asyncpg" not in json.dumps(masked)

@@ -1,0 +1,103 @@
+"""Request limits, answered before anything runs with LIMIT_EXCEEDED."""
+
+from __future__ import annotations
+
+import httpx
+from graphql import get_introspection_query
+from sqlalchemy import func, select
+
+from models import Ticket
+from models.database import Database
+from portal.app import create_app
+from portal.settings import Settings
+from tests.support import Api
+from tests.world import World
+
+
+def codes(body: dict[str, object]) -> list[str]:
+    errors = body.get("errors") or []
+    assert isinstance(errors, list)
+    return [error["extensions"]["code"] for error in errors]
+
+
+async def test_too_deep_a_query_is_refused_but_introspection_is_exempt(api: Api) -> None:
+    deep = (
+        "{ viewer { memberships { account { devices { edges { node { account {"
+        " devices { edges { node { account { name } } } } } } } } } } } }"
+    )
+    body = await api.result(deep)
+    assert body["data"] is None
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    assert "levels deep" in body["errors"][0]["message"]
+    introspection = await api.result(get_introspection_query())
+    assert "errors" not in introspection
+    assert introspection["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_too_many_aliases_run_nothing(api: Api, world: World, database: Database) -> None:
+    create = (
+        'c{n}: createTicket(input: {{accountId: "{a}", category: ACCOUNT_QUESTION, '
+        'subject: "s", description: "d"}}) {{ userErrors {{ code }} }}'
+    )
+    mutation = (
+        "mutation { "
+        + " ".join(create.format(n=n, a=world.ids["account_a"]) for n in range(16))
+        + " }"
+    )
+    body = await api.as_(world.tokens["admin_a"]).result(mutation)
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+    fifteen = (
+        "mutation { "
+        + " ".join(create.format(n=n, a=world.ids["account_a"]) for n in range(15))
+        + " }"
+    )
+    assert "errors" not in await api.as_(world.tokens["admin_a"]).result(fifteen)
+
+
+async def test_too_costly_a_query_is_refused_with_its_cost(api: Api) -> None:
+    costly = (
+        "{ accounts(first: 100) { edges { node { devices(first: 100) { edges { node {"
+        " tickets(first: 10) { totalCount } } } } } } } }"
+    )
+    body = await api.result(costly)
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    # 1 for the request, 1 for accounts, 100 for devices, 100 x 100 for tickets
+    assert "costs 10102 points" in body["errors"][0]["message"]
+    cheap = await api.post(
+        "{ accounts(first: 10) { edges { node { devices(first: 10) { totalCount } } } } }"
+    )
+    assert cheap.headers["x-cost-requested"] == "12"
+    assert cheap.headers["x-cost-limit"] == "1000"
+    assert int(cheap.headers["x-cost-remaining"]) <= 2000 - 12
+
+
+async def test_page_sizes_in_variables_count_too(api: Api) -> None:
+    body = await api.result("query ($n: Int) { devices(first: $n) { totalCount } }", {"n": 500})
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    assert "at most 100" in body["errors"][0]["message"]
+
+
+async def test_too_many_tokens_or_directives(api: Api) -> None:
+    many_tokens = "{ " + " ".join(f"a{n}: viewer {{ id }}" for n in range(500)) + " }"
+    assert codes(await api.result(many_tokens)) == ["LIMIT_EXCEEDED"]
+    many_directives = "{ " + "__typename @include(if: true) " * 51 + "}"
+    assert codes(await api.result(many_directives)) == ["LIMIT_EXCEEDED"]
+
+
+async def test_a_client_over_its_budget_gets_429_with_retry_after(settings: Settings) -> None:
+    app = create_app(settings.replace(cost_budget=5, cost_refill_per_second=1))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://portal"
+    ) as http:
+        statuses = [
+            (await http.post("/graphql", json={"query": "{ viewer { id } }"})).status_code
+            for _ in range(6)
+        ]
+        refused = await http.post("/graphql", json={"query": "{ viewer { id } }"})
+    await app.state.database.dispose()
+    assert statuses[:4] == [200] * 4
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
