@@ -46,7 +46,10 @@ def create_app(settings: Settings) -> Starlette:
     )
     hub = TicketEventHub(database)
     listener = NotificationListener(settings.database_url, hub)
-    graphql = PortalGraphQL(build_schema(), settings, database, hub)
+    schema = build_schema(
+        introspection=settings.introspection, suggestions=not settings.is_production
+    )
+    graphql = PortalGraphQL(schema, settings, database, hub)
     expected_revision = head_revision()
 
     async def healthz(request: Request) -> JSONResponse:

@@ -46,6 +46,8 @@ class Settings:
     # The query-cost budget per client (schema/budget.py): points, and refill per second.
     # Browser origins allowed to call the API with credentials (CORS, WebSocket handshakes).
     cors_origins: tuple[str, ...] = ()
+    # Introspection: on in development; in production only when PORTAL_INTROSPECTION=1.
+    introspection: bool = True
     cost_budget: int = 2000
     cost_refill_per_second: int = 100
 
@@ -84,6 +86,10 @@ class Settings:
                 for origin in env.get("PORTAL_CORS_ORIGINS", "").split(",")
                 if origin.strip()
             ),
+            introspection=env.get(
+                "PORTAL_INTROSPECTION", "0" if environment is Environment.PRODUCTION else "1"
+            )
+            not in ("0", "false", "no"),
             cost_budget=_int(env, "PORTAL_COST_BUDGET", 2000),
             cost_refill_per_second=_int(env, "PORTAL_COST_REFILL_PER_SECOND", 100),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -72,8 +73,15 @@ def coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
     )
 
 
+SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
 class ErrorCodes(SchemaExtension):
-    """Every error leaves with `extensions.code`; internal faults leave masked (logged first)."""
+    """Every error leaves with `extensions.code`; internal faults leave masked (logged first);
+    without suggestions, "Did you mean ...?" is cut from validation messages."""
+
+    def __init__(self, *, suggestions: bool = True) -> None:
+        self.suggestions = suggestions
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -83,6 +91,22 @@ class ErrorCodes(SchemaExtension):
             context = self.execution_context.context
             request_id = context.request_id if isinstance(context, Context) else None
             result.errors = [coded(error, request_id) for error in result.errors]
+            if not self.suggestions:
+                result.errors = [_without_suggestion(error) for error in result.errors]
+
+
+def _without_suggestion(error: GraphQLError) -> GraphQLError:
+    message = SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )
 
 
 def log_internal_errors(errors: list[GraphQLError], request_id: str | None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -64,7 +64,17 @@ class PortalSchema(strawberry.Schema):
         log_internal_errors(errors, context.request_id if isinstance(context, Context) else None)
 
 
-def build_schema() -> PortalSchema:
+def build_schema(*, introspection: bool = True, suggestions: bool = True) -> PortalSchema:
+    """The served schema. Production turns introspection off (unless configured) and field
+    suggestions ("Did you mean ...?") off: both map the API for a stranger."""
+    extensions: list[Any] = [
+        functools.partial(ErrorCodes, suggestions=suggestions),
+        OperationScope,
+        RequestLimits,
+        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
     return PortalSchema(
         query=Query,
         mutation=Mutation,
@@ -73,10 +83,5 @@ def build_schema() -> PortalSchema:
         types=[*NODE_TYPES.values(), PageInfo, datetime.date, datetime.datetime],
         # Classes, not instances: Strawberry makes fresh ones per operation, so no state
         # leaks between concurrent requests. ErrorCodes runs last, after the scope closed.
-        extensions=[
-            ErrorCodes,
-            OperationScope,
-            RequestLimits,
-            functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        ],
+        extensions=extensions,
     )

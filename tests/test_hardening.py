@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from portal.app import create_app
-from portal.settings import Settings
+from portal.settings import Environment, Settings
 from tests.conftest import LiveServer
 from tests.world import World
 from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
@@ -133,3 +133,42 @@ def test_internal_faults_are_masked_and_carry_the_request_id() -> None:
     assert masked["path"] == ["viewer"]
     assert "secret_table" not in json.dumps(masked)
     assert "asyncpg" not in json.dumps(masked)
+
+
+async def production_app_answer(
+    settings: Settings, query: str, **overrides: object
+) -> dict[str, object]:
+    production = settings.replace(env=Environment.PRODUCTION, secret_key="s" * 40, **overrides)
+    app = create_app(production)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as http:
+        body: dict[str, object] = (await http.post("/graphql", json={"query": query})).json()
+    await app.state.database.dispose()
+    return body
+
+
+async def test_production_hides_the_schema_unless_told_and_suggests_nothing(
+    settings: Settings,
+) -> None:
+    introspection = "{ __schema { queryType { name } } }"
+    hidden = await production_app_answer(settings, introspection, introspection=False)
+    assert hidden.get("data") is None
+    assert hidden["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"  # type: ignore[index]
+    shown = await production_app_answer(settings, introspection, introspection=True)
+    assert shown["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+    typo = await production_app_answer(settings, "{ viewer { emial } }", introspection=False)
+    message = typo["errors"][0]["message"]  # type: ignore[index]
+    assert "emial" in message
+    assert "Did you mean" not in message
+
+
+def test_introspection_is_off_by_default_in_production_only() -> None:
+    production = {
+        "PORTAL_ENV": "production",
+        "PORTAL_DATABASE_URL": "postgresql://db/x",
+        "PORTAL_SECRET_KEY": "k" * 40,
+    }
+    assert Settings.from_env(production).introspection is False
+    assert Settings.from_env(production | {"PORTAL_INTROSPECTION": "1"}).introspection is True
+    assert Settings.from_env({}).introspection is True
