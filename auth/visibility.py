@@ -81,8 +81,9 @@ def visible_memberships(viewer: Viewer) -> Select[Membership]:
 
 
 def visible_users(viewer: Viewer) -> Select[User]:
-    """Yourself, the people of your accounts (who share devices and cases with you) and the
-    provider's staff (who handle your cases); for staff everyone."""
+    """Yourself, the people of your accounts (who share devices and cases with you), the
+    provider's staff (who handle your cases) and, for admins, the people asking to join
+    their accounts (whom they must decide on); for staff everyone."""
     stmt = select(User)
     if viewer.is_staff:
         return stmt
@@ -95,6 +96,9 @@ def visible_users(viewer: Viewer) -> Select[User]:
     if viewer.roles:
         members = select(Membership.user_id).where(Membership.account_id.in_(viewer.account_ids()))
         conditions.append(User.id.in_(members))
+    if admin_of := viewer.account_ids(AccountRole.ADMIN):
+        asking = select(AccessRequest.user_id).where(AccessRequest.account_id.in_(admin_of))
+        conditions.append(User.id.in_(asking))
     return stmt.where(or_(*conditions))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from auth import visibility
 from models import (
+    AccessRequest,
     Account,
     Device,
     DeviceAssignment,
@@ -98,6 +99,9 @@ class Loaders:
             visibility.visible_supply_orders(viewer), SupplyOrder.id
         )
         self.guide_by_id = self._by_id(visibility.visible_guides(viewer), Guide.id)
+        self.access_request_by_id = self._by_id(
+            visibility.visible_access_requests(viewer), AccessRequest.id
+        )
         self.lines_of_order: DataLoader[uuid.UUID, list[SupplyOrderLine]] = DataLoader(
             self._lines_of_orders
         )

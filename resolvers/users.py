@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
 from models import User
 from resolvers.context import Context
 
@@ -14,8 +11,3 @@ async def viewer_user(ctx: Context) -> User | None:
         return None
     user: User | None = await ctx.loaders.user_by_id.load(ctx.viewer.user_id)
     return user
-
-
-async def users_by_id(ctx: Context, ids: Sequence[uuid.UUID]) -> list[User | None]:
-    users: list[User | None] = await ctx.loaders.user_by_id.load_many(ids)
-    return users

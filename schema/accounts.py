@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -35,6 +34,7 @@ class Address:
 @strawberry.type(description="One invoice and whether it was paid. Staff only.")
 class Payment(Node):
     id: strawberry.ID
+    loader = "payment_by_id"
     invoice_number: str
     amount_cents: int
     currency: str
@@ -52,16 +52,12 @@ class Payment(Node):
             paid_on=row.paid_on,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.payment_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
-
 
 @strawberry.type(description="A customer of the provider, with its devices and people.")
 class Account(Node):
     row: strawberry.Private[models.Account]
     id: strawberry.ID
+    loader = "account_by_id"
     customer_number: str
     name: str
     timezone: str = strawberry.field(
@@ -90,11 +86,6 @@ class Account(Node):
             phone=row.phone,
             invoice_email=row.invoice_email,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.account_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field(description="Where deliveries may go, besides the devices' own locations.")
     def delivery_addresses(self) -> list[Address]:

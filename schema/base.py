@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import strawberry
 
@@ -42,7 +42,16 @@ def decode_id_of(global_id: str, type_name: str) -> uuid.UUID:
 class Node:
     id: strawberry.ID
 
+    # The per-operation loader (resolvers/loaders.py) that reads this type by key, through
+    # its visibility rule; each node type names its own.
+    loader: ClassVar[str]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Any:
+        raise NotImplementedError
+
     @classmethod
     async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
         """The visible objects for `keys`, in order, None for each one the viewer may not see."""
-        raise NotImplementedError
+        rows = await getattr(info.context.loaders, cls.loader).load_many(keys)
+        return [cls.from_row(row) if row else None for row in rows]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -28,6 +27,7 @@ strawberry.enum(models.SupplyKind, name="SupplyKind")
 @strawberry.type
 class DeviceModel(Node):
     id: strawberry.ID
+    loader = "device_model_by_id"
     code: str
     name: str
     meter_kinds: list[models.MeterKind]
@@ -41,15 +41,11 @@ class DeviceModel(Node):
             meter_kinds=[models.MeterKind(kind) for kind in row.meter_kinds],
         )
 
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.device_model_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
-
 
 @strawberry.type(description="A consumable (toner, drum, ...) from the provider's catalogue.")
 class SupplyItem(Node):
     id: strawberry.ID
+    loader = "supply_item_by_id"
     sku: str
     name: str
     kind: models.SupplyKind
@@ -64,11 +60,6 @@ class SupplyItem(Node):
             kind=row.kind,
             colour=row.colour,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.supply_item_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
 
 @strawberry.type
@@ -102,6 +93,7 @@ class DeviceFilter:
 class Device(Node):
     row: strawberry.Private[models.Device]
     id: strawberry.ID
+    loader = "device_by_id"
     serial_number: str
     status: models.DeviceStatus
 
@@ -113,11 +105,6 @@ class Device(Node):
             serial_number=row.serial_number,
             status=row.status,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.device_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     async def model(self, info: Info) -> DeviceModel:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 import strawberry
 
 import models
@@ -35,6 +32,7 @@ class GuideStats:
 class Guide(Node):
     row: strawberry.Private[models.Guide]
     id: strawberry.ID
+    loader = "guide_by_id"
     title: str
     summary: str
     locale: str = strawberry.field(description="sv or en")
@@ -48,11 +46,6 @@ class Guide(Node):
             summary=row.summary,
             locale=row.locale,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.guide_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     def steps(self) -> list[GuideStep]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -34,6 +34,7 @@ class MeterValue:
 class MeterReading(Node):
     row: strawberry.Private[models.MeterReading]
     id: strawberry.ID
+    loader = "meter_reading_by_id"
     read_on: datetime.date = strawberry.field(
         description="The day of the reading, in the account's timezone."
     )
@@ -57,11 +58,6 @@ class MeterReading(Node):
             voided=row.voided_at is not None,
             void_reason=row.void_reason,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.meter_reading_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     def values(self) -> list[MeterValue]:

@@ -12,12 +12,14 @@ from schema.base import Info, Node, decode_id
 from schema.devices import Device, DeviceModel, SupplyItem
 from schema.guides import Guide
 from schema.meters import MeterReading
+from schema.people import AccessRequest
 from schema.supplies import SupplyOrder
 from schema.tickets import Ticket, TicketMessage
 from schema.users import User
 
 # The types `node` can return, by GraphQL name. Each resolves through its own visibility rule.
 NODE_TYPES: dict[str, type[Node]] = {
+    "AccessRequest": AccessRequest,
     "Account": Account,
     "Device": Device,
     "DeviceModel": DeviceModel,

@@ -131,6 +131,7 @@ class RequestAccountAccessInput:
 class AccessRequest(Node):
     row: strawberry.Private[models.AccessRequest]
     id: strawberry.ID
+    loader = "access_request_by_id"
     status: models.AccessRequestStatus
     serial_number: str
 

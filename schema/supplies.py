@@ -4,8 +4,7 @@ fleet monitoring."""
 from __future__ import annotations
 
 import datetime
-import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -46,6 +45,7 @@ class SupplyOrderLine:
 class SupplyOrder(Node):
     row: strawberry.Private[models.SupplyOrder]
     id: strawberry.ID
+    loader = "supply_order_by_id"
     number: str
     status: models.SupplyOrderStatus
     source: models.SupplyOrderSource
@@ -72,11 +72,6 @@ class SupplyOrder(Node):
             tracking_reference=row.tracking_reference,
             note=row.note,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.supply_order_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     async def lines(self, info: Info) -> list[SupplyOrderLine]:

@@ -7,7 +7,7 @@ import datetime
 import time
 import uuid
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -51,6 +51,7 @@ async def _user(info: Info, user_id: uuid.UUID | None) -> User | None:
 class TicketMessage(Node):
     row: strawberry.Private[models.TicketMessage]
     id: strawberry.ID
+    loader = "message_by_id"
     body: str
     created_at: datetime.datetime
     internal: bool = strawberry.field(description="Staff-only note; never shown to customers.")
@@ -64,11 +65,6 @@ class TicketMessage(Node):
             created_at=row.created_at,
             internal=row.internal,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.message_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     async def author(self, info: Info) -> User | None:
@@ -110,6 +106,7 @@ class TicketFilter:
 class Ticket(Node):
     row: strawberry.Private[models.Ticket]
     id: strawberry.ID
+    loader = "ticket_by_id"
     number: str = strawberry.field(description="Human-friendly case number, unique.")
     subject: str
     description: str
@@ -149,11 +146,6 @@ class Ticket(Node):
             requested_date=row.requested_date,
             request_reason=row.request_reason,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await info.context.loaders.ticket_by_id.load_many(keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field(
         description="Whether the contracted response came in time; null while it still may."

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -30,6 +29,7 @@ class NotificationPreferences:
 class User(Node):
     row: strawberry.Private[models.User]
     id: strawberry.ID
+    loader = "user_by_id"
     email: str
     name: str
     phone: str | None
@@ -47,11 +47,6 @@ class User(Node):
             locale=row.locale,
             kind=row.kind,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, info: Info, keys: list[uuid.UUID]) -> list[Any]:
-        rows = await users.users_by_id(info.context, keys)
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     def notification_preferences(self) -> NotificationPreferences:

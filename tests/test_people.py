@@ -417,3 +417,24 @@ async def test_staff_read_the_audit_log_with_before_and_after(api: Api, world: W
     assert entry["after"]["deviceIds"] != entry["before"]["deviceIds"]
     body = await api.as_(world.tokens["admin_a"]).result("{ auditLog { totalCount } }")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_access_request_is_a_node_for_those_who_decide_it(
+    api: Api, world: World, outbox: Outbox
+) -> None:
+    registration = {
+        "email": "node.asker@example.com",
+        "password": "asking for access",
+        "name": "Ned",
+    }
+    await api.data(REGISTER, {"input": registration})
+    await api.data(VERIFY, {"t": token_in((await outbox.deliver(1))[0])})
+    asker = await sign_in(api, "node.asker@example.com", "asking for access")
+    asked = (await asker.data(REQUEST_ACCESS, {"c": "C-A", "s": "SN-A1"}))["requestAccountAccess"]
+    request_id = asked["accessRequest"]["id"]
+    query = (
+        "query ($id: ID!) { node(id: $id) { ... on AccessRequest { status requester { email } } } }"
+    )
+    seen = await api.as_(world.tokens["admin_a"]).data(query, {"id": request_id})
+    assert seen["node"] == {"status": "PENDING", "requester": {"email": "node.asker@example.com"}}
+    assert (await api.as_(world.tokens["admin_b"]).data(query, {"id": request_id}))["node"] is None
