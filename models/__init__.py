@@ -14,6 +14,7 @@ from models.device import (
     model_supplies,
 )
 from models.guide import Guide, guide_models
+from models.idempotency import IdempotencyKey
 from models.meter import MeterReading, MeterReadingSource
 from models.outbox import OutboxEmail, OutboxStatus
 from models.people import (
@@ -58,6 +59,7 @@ __all__ = [
     "DeviceModel",
     "DeviceStatus",
     "Guide",
+    "IdempotencyKey",
     "IntegrationToken",
     "Invitation",
     "Membership",

@@ -165,6 +165,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "A shipped order needs the carrier's tracking reference.",
         "sv": "En skickad beställning behöver transportörens spårningsnummer.",
     },
+    "idempotency_key_reused": {
+        "en": "This idempotency key was used for a different request.",
+        "sv": "Den här idempotensnyckeln användes för en annan begäran.",
+    },
     "no_matching_device": {
         "en": "No account has this customer number with a device of this serial number.",
         "sv": "Inget konto har detta kundnummer med en enhet med detta serienummer.",

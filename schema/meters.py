@@ -15,7 +15,7 @@ from resolvers import meters
 from resolvers.transaction import in_transaction
 from schema.base import Info, Node, encode_id
 from schema.errors import UserError, user_errors
-from schema.mutations import input_id, payload, run
+from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
 from schema.users import User
 
 if TYPE_CHECKING:
@@ -126,6 +126,13 @@ class SubmitMeterReadingInput:
         default=None,
         description="Accept a reading flagged METER_READING_IMPLAUSIBLE after the user checked it.",
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.type
@@ -210,14 +217,18 @@ class MeterMutations:
         return payload(
             SubmitMeterReadingPayload,
             "meter_reading",
-            await run(
+            await run_once(
                 info,
+                "submitMeterReading",
+                input,
                 lambda: meters.submit(
                     info.context,
                     input_id(input.device_id, "Device", "input", "deviceId"),
                     _values(input.values),
                     bool(input.confirm_implausible),
                 ),
+                row_id,
+                reloaded(info, "meter_reading_by_id"),
             ),
             MeterReading.from_row,
         )

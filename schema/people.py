@@ -11,7 +11,7 @@ from resolvers import people
 from schema.accounts import Account
 from schema.base import Info, Node, encode_id
 from schema.errors import UserError
-from schema.mutations import input_id, input_ids, payload, run
+from schema.mutations import input_id, input_ids, payload, run, run_once
 from schema.sessions import SignInPayload, signed_in_payload
 from schema.users import Membership, User
 
@@ -25,6 +25,13 @@ class InviteUserInput:
     name: str
     role: models.AccountRole
     device_ids: list[strawberry.ID] | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.type
@@ -184,7 +191,7 @@ class PeopleMutations:
                 input_ids(input.device_ids or [], "Device", "input", "deviceIds"),
             )
 
-        result = await run(info, work)
+        result = await run_once(info, "inviteUser", input, work, lambda _: None, _nothing_to_reload)
         if isinstance(result, list):
             return InviteUserPayload(invited=False, user_errors=result)
         return InviteUserPayload(invited=True, user_errors=[])
@@ -338,3 +345,7 @@ class PeopleMutations:
             ),
             AccessRequest.from_row,
         )
+
+
+async def _nothing_to_reload(_: object) -> None:
+    return None

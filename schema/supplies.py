@@ -17,7 +17,7 @@ from schema.accounts import Account, Address
 from schema.base import Info, Node, encode_id
 from schema.devices import SupplyItem
 from schema.errors import UserError, user_errors
-from schema.mutations import input_id, payload, run
+from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
 from schema.pagination import Connection, connection
 from schema.sync import AddressInput
 from schema.users import User
@@ -119,6 +119,13 @@ class OrderSuppliesInput:
     shipping_address: AddressInput | None = strawberry.field(
         default=None, description="Where to deliver; by default where the device stands."
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.type
@@ -193,9 +200,15 @@ class SupplyMutations:
                 input.shipping_address.to_input() if input.shipping_address else None,
             )
 
-        return payload(
-            SupplyOrderPayload, "supply_order", await run(info, work), SupplyOrder.from_row
+        result = await run_once(
+            info,
+            "orderSupplies",
+            input,
+            work,
+            row_id,
+            reloaded(info, "supply_order_by_id"),
         )
+        return payload(SupplyOrderPayload, "supply_order", result, SupplyOrder.from_row)
 
     @strawberry.mutation(
         description="Staff only, but for a customer's cancelling of a SUBMITTED order."

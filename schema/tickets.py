@@ -21,7 +21,7 @@ from portal.errors import ApiError, ErrorCode, NotFound, Unauthenticated
 from resolvers import ticket_rules, tickets
 from schema.base import Info, Node, decode_id_of, encode_id
 from schema.errors import UserError
-from schema.mutations import input_id, payload, run
+from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
 from schema.pagination import Connection, connection
 from schema.sync import LocationInput
 from schema.users import User
@@ -241,6 +241,13 @@ class CreateTicketInput:
     guide_id: strawberry.ID | None = strawberry.field(
         default=None, description="The self-help guide tried before raising the case, if any."
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.type
@@ -255,6 +262,13 @@ class RequestDeviceMoveInput:
     new_location: LocationInput
     requested_date: datetime.date
     note: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.input
@@ -262,6 +276,13 @@ class RequestDeviceRemovalInput:
     device_id: strawberry.ID
     requested_date: datetime.date
     reason: str
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
 
 
 @strawberry.input
@@ -314,8 +335,10 @@ class TicketMutations:
         return payload(
             TicketPayload,
             "ticket",
-            await run(
+            await run_once(
                 info,
+                "createTicket",
+                input,
                 lambda: tickets.create_ticket(
                     info.context,
                     input_id(input.account_id, "Account", "input", "accountId"),
@@ -330,6 +353,8 @@ class TicketMutations:
                     if input.guide_id
                     else None,
                 ),
+                row_id,
+                reloaded(info, "ticket_by_id"),
             ),
             Ticket.from_row,
         )
@@ -340,8 +365,10 @@ class TicketMutations:
         return payload(
             TicketPayload,
             "ticket",
-            await run(
+            await run_once(
                 info,
+                "requestDeviceMove",
+                input,
                 lambda: tickets.request_device_move(
                     info.context,
                     input_id(input.device_id, "Device", "input", "deviceId"),
@@ -349,6 +376,8 @@ class TicketMutations:
                     input.requested_date,
                     input.note,
                 ),
+                row_id,
+                reloaded(info, "ticket_by_id"),
             ),
             Ticket.from_row,
         )
@@ -363,14 +392,18 @@ class TicketMutations:
         return payload(
             TicketPayload,
             "ticket",
-            await run(
+            await run_once(
                 info,
+                "requestDeviceRemoval",
+                input,
                 lambda: tickets.request_device_removal(
                     info.context,
                     input_id(input.device_id, "Device", "input", "deviceId"),
                     input.requested_date,
                     input.reason,
                 ),
+                row_id,
+                reloaded(info, "ticket_by_id"),
             ),
             Ticket.from_row,
         )
