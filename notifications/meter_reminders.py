@@ -18,17 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Account,
-    AccountRole,
     Device,
-    DeviceAssignment,
     DeviceModel,
     DeviceStatus,
-    Membership,
     MeterReading,
     User,
 )
 from models.database import Database
 from notifications.outbox import enqueue_email
+from notifications.recipients import people_of_device
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,20 +86,7 @@ async def send_meter_reminders(database: Database, settings: Settings) -> int:
 
 
 async def _recipients(session: AsyncSession, device: Device) -> list[User]:
-    assigned = list(
-        await session.scalars(
-            select(User)
-            .join(DeviceAssignment, DeviceAssignment.user_id == User.id)
-            .where(DeviceAssignment.device_id == device.id)
-        )
-    )
-    people = assigned or list(
-        await session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.account_id == device.account_id, Membership.role == AccountRole.ADMIN)
-        )
-    )
+    people = await session.scalars(people_of_device(device.id, device.account_id))
     return [person for person in people if person.notify_meter_reading_reminders]
 
 

@@ -17,11 +17,8 @@ from auth.viewer import Scope
 from auth.visibility import visible_devices, visible_supply_items, visible_supply_orders
 from models import (
     Account,
-    AccountRole,
     Device,
-    DeviceAssignment,
     DeviceStatus,
-    Membership,
     SupplyItem,
     SupplyLevel,
     SupplyOrder,
@@ -33,6 +30,7 @@ from models import (
 )
 from models.supply import MAX_LINES, MAX_QUANTITY
 from notifications.outbox import enqueue_email
+from notifications.recipients import people_of_device
 from portal.errors import UserErrorCode, UserInputError
 from resolvers.context import Context
 from resolvers.pagination import Order, Page, fetch_page
@@ -246,21 +244,7 @@ async def set_status(
 
 
 async def _people_of_device(ctx: Context, device: Device) -> list[User]:
-    """Who hears about a device: the people it is assigned to, or the account's admins."""
-    assigned = list(
-        await ctx.all(
-            select(User)
-            .join(DeviceAssignment, DeviceAssignment.user_id == User.id)
-            .where(DeviceAssignment.device_id == device.id)
-        )
-    )
-    return assigned or list(
-        await ctx.all(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.account_id == device.account_id, Membership.role == AccountRole.ADMIN)
-        )
-    )
+    return list(await ctx.all(people_of_device(device.id, device.account_id)))
 
 
 async def _mail_order_people(ctx: Context, order: SupplyOrder) -> None:
