@@ -118,12 +118,11 @@ class Account(Node):
         after: str | None = None,
         filter: Annotated[TicketFilter, strawberry.lazy("schema.tickets")] | None = None,
     ) -> Connection[Annotated[Ticket, strawberry.lazy("schema.tickets")]]:
-        from schema.tickets import Ticket
+        from schema.tickets import tickets_of
 
-        page = await info.context.loaders.tickets_of_account.page(
-            self.row.id, first, after, filter.to_filter() if filter else None
+        return await tickets_of(
+            info.context.loaders.tickets_of_account, self.row.id, first, after, filter
         )
-        return connection(page, Ticket.from_row)
 
     @strawberry.field(
         description="Admins of this account and staff; null plus FORBIDDEN for others."

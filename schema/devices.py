@@ -209,12 +209,11 @@ class Device(Node):
         after: str | None = None,
         filter: Annotated[TicketFilter, strawberry.lazy("schema.tickets")] | None = None,
     ) -> Connection[Annotated[Ticket, strawberry.lazy("schema.tickets")]]:
-        from schema.tickets import Ticket
+        from schema.tickets import tickets_of
 
-        page = await info.context.loaders.tickets_of_device.page(
-            self.row.id, first, after, filter.to_filter() if filter else None
+        return await tickets_of(
+            info.context.loaders.tickets_of_device, self.row.id, first, after, filter
         )
-        return connection(page, Ticket.from_row)
 
     @strawberry.field(description="The supplies that fit this device's model.")
     async def compatible_supplies(self, info: Info) -> list[SupplyItem]:

@@ -15,7 +15,15 @@ from resolvers import meters
 from resolvers.transaction import in_transaction
 from schema.base import Info, Node, encode_id
 from schema.errors import UserError, user_errors
-from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
+from schema.mutations import (
+    idempotency_key_field,
+    input_id,
+    payload,
+    reloaded,
+    row_id,
+    run,
+    run_once,
+)
 from schema.users import User
 
 if TYPE_CHECKING:
@@ -126,13 +134,7 @@ class SubmitMeterReadingInput:
         default=None,
         description="Accept a reading flagged METER_READING_IMPLAUSIBLE after the user checked it.",
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

@@ -39,6 +39,17 @@ async def run(info: Info, work: Callable[[], Awaitable[T]]) -> T | list[UserErro
         return user_errors(error, info.context.locale)
 
 
+def idempotency_key_field() -> Any:
+    """The optional `idempotencyKey` of every input that creates something."""
+    return strawberry.field(
+        default=None,
+        description=(
+            "Retrying with the same key and input within 24 hours returns the first result "
+            "and creates nothing; the same key with another input is INVALID_INPUT."
+        ),
+    )
+
+
 async def run_once(
     info: Info,
     mutation: str,

@@ -11,7 +11,7 @@ from resolvers import people
 from schema.accounts import Account
 from schema.base import Info, Node, encode_id
 from schema.errors import UserError
-from schema.mutations import input_id, input_ids, payload, run, run_once
+from schema.mutations import idempotency_key_field, input_id, input_ids, payload, run, run_once
 from schema.sessions import SignInPayload, signed_in_payload
 from schema.users import Membership, User
 
@@ -25,13 +25,7 @@ class InviteUserInput:
     name: str
     role: models.AccountRole
     device_ids: list[strawberry.ID] | None = None
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

@@ -17,7 +17,15 @@ from schema.accounts import Account, Address
 from schema.base import Info, Node, encode_id
 from schema.devices import SupplyItem
 from schema.errors import UserError, user_errors
-from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
+from schema.mutations import (
+    idempotency_key_field,
+    input_id,
+    payload,
+    reloaded,
+    row_id,
+    run,
+    run_once,
+)
 from schema.pagination import Connection, connection
 from schema.sync import AddressInput
 from schema.users import User
@@ -119,13 +127,7 @@ class OrderSuppliesInput:
     shipping_address: AddressInput | None = strawberry.field(
         default=None, description="Where to deliver; by default where the device stands."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

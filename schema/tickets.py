@@ -19,9 +19,18 @@ from events.hub import SubscriptionEnded
 from events.messages import TicketEventKind
 from portal.errors import ApiError, ErrorCode, NotFound, Unauthenticated
 from resolvers import ticket_rules, tickets
+from resolvers.pagination import ChildPages
 from schema.base import Info, Node, decode_id_of, encode_id
 from schema.errors import UserError
-from schema.mutations import input_id, payload, reloaded, row_id, run, run_once
+from schema.mutations import (
+    idempotency_key_field,
+    input_id,
+    payload,
+    reloaded,
+    row_id,
+    run,
+    run_once,
+)
 from schema.pagination import Connection, connection
 from schema.sync import LocationInput
 from schema.users import User
@@ -223,6 +232,18 @@ class Ticket(Node):
         )
 
 
+async def tickets_of(
+    pages: ChildPages[models.Ticket],
+    parent: uuid.UUID,
+    first: int | None,
+    after: str | None,
+    filter: TicketFilter | None,
+) -> Connection[Ticket]:
+    """A page of an account's or a device's cases (one statement for all parents)."""
+    page = await pages.page(parent, first, after, filter.to_filter() if filter else None)
+    return connection(page, Ticket.from_row)
+
+
 @strawberry.type
 class TicketEvent:
     kind: TicketEventKind
@@ -241,13 +262,7 @@ class CreateTicketInput:
     guide_id: strawberry.ID | None = strawberry.field(
         default=None, description="The self-help guide tried before raising the case, if any."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type
@@ -262,13 +277,7 @@ class RequestDeviceMoveInput:
     new_location: LocationInput
     requested_date: datetime.date
     note: str | None = None
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
@@ -276,13 +285,7 @@ class RequestDeviceRemovalInput:
     device_id: strawberry.ID
     requested_date: datetime.date
     reason: str
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Retrying with the same key and input within 24 hours returns the first result "
-            "and creates nothing; the same key with another input is INVALID_INPUT."
-        ),
-    )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input
