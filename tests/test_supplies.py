@@ -273,3 +273,23 @@ async def test_a_low_level_orders_by_itself_once_on_a_contract_with_consumables(
     assert unknown["reportSupplyLevels"]["userErrors"] == [
         {"field": ["input", "levels", "0", "sku"], "code": "NOT_FOUND"}
     ]
+
+
+async def test_people_who_opted_out_of_order_mails_get_none(
+    api: Api, world: World, database: Database
+) -> None:
+    from models import User
+
+    async with database.session() as session, session.begin():
+        await session.execute(
+            update(User)
+            .where(User.email == "customer_a@world.example")
+            .values(notify_supply_order_updates=False)
+        )
+    placed = (await order(api, world))["supplyOrder"]
+    confirmed = await api.as_(world.tokens["staff"]).data(
+        SET_STATUS, {"id": placed["id"], "s": "CONFIRMED"}
+    )
+    assert confirmed["setSupplyOrderStatus"]["supplyOrder"]["status"] == "CONFIRMED"
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxEmail)) == 0

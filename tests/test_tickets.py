@@ -432,3 +432,19 @@ async def test_progress_mails_go_to_the_creator_and_to_admins_who_follow(
         ("ticket_status_changed", "admin_a@world.example"),
         ("ticket_status_changed", "customer_a@world.example"),
     ]
+
+
+async def test_a_creator_who_opted_out_of_case_mails_gets_none(
+    api: Api, world: World, database: Database
+) -> None:
+    async with database.session() as session, session.begin():
+        await session.execute(
+            update(User)
+            .where(User.email == "customer_a@world.example")
+            .values(notify_ticket_updates=False)
+        )
+    ticket = (await raise_case(api, world))["id"]
+    staff = api.as_(world.tokens["staff"])
+    await staff.data(SET_STATUS, {"t": ticket, "s": "OPEN"})
+    await staff.data(ADD_MESSAGE, {"t": ticket, "body": "On our way."})
+    assert await count(database, OutboxEmail) == 0
