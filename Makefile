@@ -17,12 +17,19 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+# GraphiQL's scripts (served by the portal itself in development) and the reference
+# JavaScript clients the tests drive, from the committed package-lock.json.
+WEB_INSTALLED := web/node_modules/.installed
+$(WEB_INSTALLED): web/package.json web/package-lock.json
+	cd web && npm ci --silent
+	touch $@
 
-run: $(VENV)/.installed
+install: $(VENV)/.installed $(WEB_INSTALLED)
+
+run: $(VENV)/.installed $(WEB_INSTALLED)
 	$(BIN)/portal serve
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(WEB_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -39,7 +46,7 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed $(WEB_INSTALLED)
 	$(BIN)/pytest
 
 # Re-resolve the pinned dependencies (needs the network); commit both files.
@@ -53,4 +60,4 @@ schema: $(VENV)/.installed
 	$(BIN)/portal schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) web/node_modules .mypy_cache .ruff_cache .pytest_cache
