@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncpg
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,6 +27,37 @@ def with_database_name(database_url: str, name: str) -> str:
     """The same server, another database (e.g. the maintenance database or the test database)."""
     url = make_url(database_url.replace("postgres://", "postgresql://", 1)).set(database=name)
     return url.render_as_string(hide_password=False)
+
+
+# What PostgreSQL or the network say when the server is gone, going, or not yet back.
+_UNAVAILABLE = (
+    OSError,  # refused, reset, unreachable: ConnectionError is one
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.PostgresConnectionError,  # SQLSTATE class 08
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database could not be reached, went away mid-request, or the pool had no
+    connection to give in time: the client's request was fine and may be retried later."""
+    if isinstance(error, sa_exc.TimeoutError):  # the pool's wait ran out
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        # SQLAlchemy wraps the driver's error in .orig; the dialect chains asyncpg's as cause.
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
 
 
 class Database:

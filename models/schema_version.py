@@ -26,6 +26,12 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this code has a migration for."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return frozenset(script.revision for script in scripts.walk_revisions())
+
+
 def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     # env.py runs the migrations on this connection instead of opening its own.

@@ -17,13 +17,15 @@ from starlette.routing import Route, WebSocketRoute
 from events.hub import TicketEventHub
 from events.listener import NotificationListener
 from models.database import Database
-from models.schema_version import current_revision, head_revision
+from models.schema_version import current_revision, head_revision, known_revisions
 from notifications.meter_reminders import run_reminders
 from notifications.worker import DeliveryWorker
+from portal.graphiql import graphiql_routes
 from portal.graphql_view import PortalGraphQL
 from portal.request_id import RequestIdMiddleware
 from portal.security_headers import SecurityHeadersMiddleware
 from portal.settings import Settings
+from portal.websocket_gate import OpenWebSockets, WebSocketGate
 from schema.root import build_schema
 
 log = logging.getLogger(__name__)
@@ -41,8 +43,8 @@ def create_app(settings: Settings) -> Starlette:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
-        # A backstop behind the 10 s operation timeout: no request's statement runs on.
-        statement_timeout_ms=15_000,
+        # A backstop 5 s behind the operation timeout: no request's statement runs on.
+        statement_timeout_ms=(settings.operation_timeout_seconds + 5) * 1000,
     )
     hub = TicketEventHub(database)
     listener = NotificationListener(settings.database_url, hub)
@@ -50,26 +52,34 @@ def create_app(settings: Settings) -> Starlette:
         introspection=settings.introspection, suggestions=not settings.is_production
     )
     graphql = PortalGraphQL(schema, settings, database, hub)
+    websockets = OpenWebSockets(settings.max_websockets)
     expected_revision = head_revision()
+    known = known_revisions()
 
     async def healthz(request: Request) -> JSONResponse:
         """The process is alive and answering; says nothing about the database."""
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        """Ready for traffic: the database answers and its schema is at the migrations' head."""
+        """Ready for traffic: not shutting down, the database answers, its schema is at head."""
+        if websockets.closing:
+            return JSONResponse({"status": "unavailable", "reason": "shutting down"}, 503)
         try:
             async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
                 revision = await current_revision(database)
         except Exception as error:  # any failure to reach the database means not ready
             log.warning("readiness: database unreachable: %s", type(error).__name__)
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-        if revision != expected_revision:
+        # Behind this code's head: migrations pending. A revision this code does not know is
+        # a newer release's (expand-then-contract), which this code still runs on in a rollout.
+        if revision != expected_revision and (revision is None or revision in known):
             return JSONResponse(
                 {"status": "unavailable", "database": "migrations pending", "revision": revision},
                 503,
             )
-        return JSONResponse({"status": "ok", "revision": revision})
+        # Informational: HTTP is served either way; new subscriptions wait for the LISTEN.
+        events = "listening" if hub.listening.is_set() else "reconnecting"
+        return JSONResponse({"status": "ok", "revision": revision, "events": events})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -99,8 +109,10 @@ def create_app(settings: Settings) -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            *graphiql_routes(settings),
         ],
         middleware=[
+            Middleware(WebSocketGate, websockets=websockets),
             Middleware(RequestIdMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=settings.is_production),
             Middleware(
@@ -118,5 +130,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.database = database
     app.state.events = hub
     app.state.listener = listener
+    app.state.websockets = websockets
     app.state.settings = settings
     return app

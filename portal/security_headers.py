@@ -13,6 +13,16 @@ COMMON = {
 }
 # JSON answers load nothing and may be framed by nobody.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# GraphiQL (development only, portal/graphiql.py): its own scripts and styles, data: fonts
+# and images embedded in its CSS, requests to this origin only (HTTP and WebSocket).
+# Its dialogs (react-remove-scroll) add one fixed <style> element: allowed by that element's
+# hash rather than 'unsafe-inline'. tests/test_graphiql.py opens a dialog to prove it.
+GRAPHIQL_DIALOG_STYLE = "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='"
+GRAPHIQL_CSP = (
+    "default-src 'none'; script-src 'self'; "
+    f"style-src 'self' {GRAPHIQL_DIALOG_STYLE}; img-src data:; font-src data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 class SecurityHeadersMiddleware:

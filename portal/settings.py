@@ -43,11 +43,17 @@ class Settings:
     db_max_overflow: int = 5
     db_pool_timeout: float = 5.0
     log_level: str = "info"
-    # The query-cost budget per client (schema/budget.py): points, and refill per second.
+    # An HTTP operation running longer is cancelled, its database statement with it (504).
+    operation_timeout_seconds: int = 10
+    # WebSockets one process holds at once; past it a handshake is closed 1013 (try again).
+    max_websockets: int = 5000
+    # On SIGTERM/SIGINT: how long requests in flight may take to finish before they are cut.
+    shutdown_grace_seconds: int = 10
     # Browser origins allowed to call the API with credentials (CORS, WebSocket handshakes).
     cors_origins: tuple[str, ...] = ()
     # Introspection: on in development; in production only when PORTAL_INTROSPECTION=1.
     introspection: bool = True
+    # The query-cost budget per client (schema/budget.py): points, and refill per second.
     cost_budget: int = 2000
     cost_refill_per_second: int = 100
 
@@ -81,6 +87,9 @@ class Settings:
             db_max_overflow=_int(env, "PORTAL_DB_MAX_OVERFLOW", 5),
             db_pool_timeout=float(_int(env, "PORTAL_DB_POOL_TIMEOUT_SECONDS", 5)),
             log_level=env.get("PORTAL_LOG_LEVEL", "info").lower(),
+            operation_timeout_seconds=_positive(env, "PORTAL_OPERATION_TIMEOUT_SECONDS", 10),
+            max_websockets=_int(env, "PORTAL_MAX_WEBSOCKETS", 5000),
+            shutdown_grace_seconds=_int(env, "PORTAL_SHUTDOWN_GRACE_SECONDS", 10),
             cors_origins=tuple(
                 origin.strip().rstrip("/")
                 for origin in env.get("PORTAL_CORS_ORIGINS", "").split(",")
@@ -112,6 +121,13 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -9,6 +9,9 @@ import dataclasses
 import math
 import time
 
+from starlette.requests import HTTPConnection
+
+from auth.viewer import ANONYMOUS, Viewer
 from resolvers.context import Context
 
 CAPACITY = 2000
@@ -29,14 +32,8 @@ class Budget:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (points used, at)
 
     def charge(self, ctx: Context, cost: int) -> Charge:
-        keys = [f"address:{_address(ctx)}"]
-        viewer = ctx.viewer
-        if viewer.session_id is not None:
-            keys.append(f"session:{viewer.session_id}")
-        elif viewer.integration_id is not None:
-            keys.append(f"integration:{viewer.integration_id}")
         now = time.monotonic()
-        used = {key: self._level(key, now) for key in keys}
+        used = {key: self._level(key, now) for key in _keys(ctx.request, ctx.viewer)}
         fullest = max(used.values())
         if fullest + cost > self.capacity:
             wait = math.ceil((fullest + cost - self.capacity) / self.refill)
@@ -46,6 +43,11 @@ class Budget:
         for key, level in used.items():
             self._buckets[key] = (level + cost, now)
         return Charge(int(self.capacity - fullest - cost), None)
+
+    def remaining(self, connection: HTTPConnection, viewer: Viewer = ANONYMOUS) -> int:
+        """The points this client has left now, charging nothing."""
+        now = time.monotonic()
+        return int(self.capacity - max(self._level(key, now) for key in _keys(connection, viewer)))
 
     def _level(self, key: str, now: float) -> float:
         level, at = self._buckets.get(key, (0.0, now))
@@ -57,6 +59,11 @@ class Budget:
             del self._buckets[key]
 
 
-def _address(ctx: Context) -> str:
-    client = ctx.request.client
-    return client.host if client else "unknown"
+def _keys(connection: HTTPConnection, viewer: Viewer) -> list[str]:
+    client = connection.client
+    keys = [f"address:{client.host if client else 'unknown'}"]
+    if viewer.session_id is not None:
+        keys.append(f"session:{viewer.session_id}")
+    elif viewer.integration_id is not None:
+        keys.append(f"integration:{viewer.integration_id}")
+    return keys

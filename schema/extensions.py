@@ -11,12 +11,14 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
+from models.database import database_unavailable
 from portal.errors import ApiError, ErrorCode
 from resolvers.context import Context
 
 log = logging.getLogger("portal.errors")
 
 INTERNAL_MESSAGE = "Internal server error"
+UNAVAILABLE_MESSAGE = "The service is unavailable; try again shortly"
 
 
 class OperationScope(SchemaExtension):
@@ -45,18 +47,25 @@ def code_of(error: GraphQLError) -> ErrorCode:
         return original.code
     if isinstance(error, GraphQLSyntaxError):
         return ErrorCode.GRAPHQL_PARSE_FAILED
-    if original is None:
-        # Raised by graphql-core itself before or while executing: the document is at fault.
+    if original is None or (isinstance(original, GraphQLError) and not error.path):
+        # Raised by graphql-core itself before or while executing (a variable's value that
+        # does not coerce carries the scalar's complaint): the request is at fault.
         return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    if database_unavailable(original):
+        return ErrorCode.SERVICE_UNAVAILABLE
     return ErrorCode.INTERNAL
 
 
 def coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
     """The error a client may see: with its code, and with nothing of an internal fault."""
     code = code_of(error)
-    if code is ErrorCode.INTERNAL:
+    masked = {ErrorCode.INTERNAL: INTERNAL_MESSAGE}
+    if not isinstance(error.original_error, ApiError):
+        # A driver's words about a lost connection name hosts and internals: not for clients.
+        masked[ErrorCode.SERVICE_UNAVAILABLE] = UNAVAILABLE_MESSAGE
+    if code in masked:
         return GraphQLError(
-            INTERNAL_MESSAGE,
+            masked[code],
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
@@ -111,10 +120,19 @@ def _without_suggestion(error: GraphQLError) -> GraphQLError:
 
 def log_internal_errors(errors: list[GraphQLError], request_id: str | None) -> None:
     for error in errors:
-        if code_of(error) is ErrorCode.INTERNAL:
+        code = code_of(error)
+        where = ".".join(str(part) for part in error.path or ())
+        if code is ErrorCode.INTERNAL:
             log.error(
                 "internal error in %s (request %s)",
-                ".".join(str(part) for part in error.path or ()),
+                where,
                 request_id,
                 exc_info=error.original_error,
+            )
+        elif code is ErrorCode.SERVICE_UNAVAILABLE and error.original_error is not None:
+            log.warning(
+                "database unavailable in %s (request %s): %s",
+                where,
+                request_id,
+                type(error.original_error).__name__,
             )

@@ -3,11 +3,15 @@
 - depth at most 10 (introspection exempt), aliases at most 15, directives at most 50;
 - `first`/`last` at most 100 on every connection (an error, not a silent cap);
 - a static cost: every connection costs 1, multiplied by the `first` of the connections
-  around it; a request above 1,000 points is refused. The cost goes back in response headers
-  (X-Cost-Requested, X-Cost-Limit, X-Cost-Remaining) rather than in `extensions`, because the
-  foundation promises `{"data":{"viewer":null}}` to the letter for `{ viewer { id } }`
-  (docs/security.md);
+  around it; a request above 1,000 points is refused;
 - a per-client budget (schema/budget.py) is charged with the cost.
+
+The cost goes back to the client as Shopify does it, in `extensions.cost` of every response
+over HTTP (`{"requested", "limit", "remaining"}`; the view puts it there) and in the headers
+X-Cost-Requested, X-Cost-Limit and X-Cost-Remaining. There is no `actual`: the budget is
+charged the static cost before execution and nothing is refunded afterwards, so a figure
+counted from the response would change nothing the client pays, and counting it means walking
+the response against the document (aliases, fragments, type conditions) once more.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from graphql import (
     VariableNode,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from starlette.types import Scope
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from portal.errors import ErrorCode
 from resolvers.context import Context
@@ -41,6 +47,31 @@ MAX_DIRECTIVES = 50
 MAX_COST = 1000
 MAX_TOKENS = 2000
 PAGE_ARGUMENTS = ("first", "last")
+
+
+COST_STATE = "cost"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cost:
+    """What one request costs and what its client has left, as `extensions.cost` shows it."""
+
+    requested: int
+    remaining: int
+    limit: int = MAX_COST
+
+    def as_json(self) -> dict[str, int]:
+        return {"requested": self.requested, "limit": self.limit, "remaining": self.remaining}
+
+
+def record_cost(scope: Scope, cost: Cost) -> None:
+    """Kept with the request, so every answer to it can say the cost, errors included."""
+    scope.setdefault("state", {})[COST_STATE] = cost
+
+
+def recorded_cost(scope: Scope) -> Cost | None:
+    cost = scope.get("state", {}).get(COST_STATE)
+    return cost if isinstance(cost, Cost) else None
 
 
 @dataclasses.dataclass
@@ -167,10 +198,7 @@ def limit_error(message: str) -> GraphQLError:
 
 
 class RequestLimits(SchemaExtension):
-    """Refuses over-limit requests before execution; reports the cost in headers."""
-
-    requested: int | None = None
-    remaining: int | None = None
+    """Refuses over-limit requests before execution; records the cost for the response."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
@@ -181,7 +209,6 @@ class RequestLimits(SchemaExtension):
                 self.execution_context.operation_name,
                 self.execution_context.variables or {},
             )
-            self.requested = found.cost
             problems = [
                 *(found.page_errors),
                 *(
@@ -205,25 +232,35 @@ class RequestLimits(SchemaExtension):
                     else []
                 ),
             ]
-            if not problems and isinstance(context, Context) and context.budget is not None:
-                charged = context.budget.charge(context, found.cost)
-                self.remaining = charged.remaining
-                if charged.retry_after is not None:
-                    problems.append(
-                        f"rate limit: this request costs {found.cost} points and "
-                        f"{charged.remaining} remain; retry in {charged.retry_after} s"
-                    )
-                    if context.response is not None:
-                        context.response.status_code = 429
-                        context.response.headers["Retry-After"] = str(charged.retry_after)
+            remaining: int | None = None
+            if isinstance(context, Context) and context.budget is not None:
+                if problems:
+                    remaining = context.budget.remaining(context.request, context.viewer)
+                else:
+                    charged = context.budget.charge(context, found.cost)
+                    remaining = charged.remaining
+                    if charged.retry_after is not None:
+                        problems.append(
+                            f"rate limit: this request costs {found.cost} points and "
+                            f"{charged.remaining} remain; retry in {charged.retry_after} s"
+                        )
+                        if context.response is not None:
+                            context.response.status_code = 429
+                            context.response.headers["Retry-After"] = str(charged.retry_after)
+            if problems and self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+                # Strawberry starts a subscription whatever result this hook sets; an error
+                # raised here is what reaches the subscriber instead.
+                raise limit_error("; ".join(problems))
             if problems:
                 self.execution_context.result = GraphQLExecutionResult(
                     data=None, errors=[limit_error(problem) for problem in problems]
                 )
-        if isinstance(context, Context) and context.response is not None and self.requested:
-            headers = context.response.headers
-            headers["X-Cost-Requested"] = str(self.requested)
-            headers["X-Cost-Limit"] = str(MAX_COST)
-            if self.remaining is not None:
-                headers["X-Cost-Remaining"] = str(self.remaining)
+            # Over a WebSocket there is no response to carry it: only HTTP answers say the cost.
+            if isinstance(context, Context) and context.response is not None:
+                headers = context.response.headers
+                headers["X-Cost-Requested"] = str(found.cost)
+                headers["X-Cost-Limit"] = str(MAX_COST)
+                if remaining is not None:
+                    headers["X-Cost-Remaining"] = str(remaining)
+                    record_cost(context.request.scope, Cost(found.cost, remaining))
         yield

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import text
 from starlette.applications import Starlette
 
@@ -28,6 +26,7 @@ from portal import demo
 from portal.app import create_app
 from portal.embedded_db import embedded_postgres, ensure_database
 from portal.settings import Settings
+from tests.servers import serving
 from tests.support import Api
 
 pytest_plugins = ["tests.mail", "tests.world"]
@@ -85,25 +84,8 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 @pytest.fixture(scope="session")
 async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        lifespan="on",
-        log_config=None,
-        http="httptools",
-        ws="websockets-sansio",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=app)
-    server.should_exit = True
-    await task
+    async with serving(app) as url:
+        yield LiveServer(url=url, app=app)
 
 
 @pytest.fixture(autouse=True)

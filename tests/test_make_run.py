@@ -55,7 +55,9 @@ async def test_make_run_from_a_clean_clone(tmp_path: Path) -> None:
         await wait_until_ready(base, process, within_seconds=300)
         async with httpx.AsyncClient(base_url=base) as http:
             response = await http.post("/graphql", json={"query": "{ viewer { id } }"})
-            assert response.json() == {"data": {"viewer": None}}
+            body = response.json()
+            assert body["data"] == {"viewer": None}
+            assert body["extensions"]["cost"]["requested"] == 1
             for user in demo.DEMO_USERS:
                 signed_in = await sign_in(Api(http), user.email, user.password)
                 viewer = (await signed_in.data("{ viewer { email kind } }"))["viewer"]
