@@ -7,6 +7,7 @@ import strawberry
 
 import models
 from auth.policies import ensure_signed_in
+from auth.timing import answer_no_sooner
 from resolvers import people
 from schema.accounts import Account
 from schema.base import Info, Node, encode_id
@@ -205,12 +206,13 @@ class PeopleMutations:
         description="Self-registration; the account is usable once the e-mail is verified."
     )
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
-        result = await run(
-            info,
-            lambda: people.register(
-                info.context, input.email, input.password, input.name, input.locale
-            ),
-        )
+        async with answer_no_sooner():
+            result = await run(
+                info,
+                lambda: people.register(
+                    info.context, input.email, input.password, input.name, input.locale
+                ),
+            )
         return RegisterPayload(user=None, user_errors=result if isinstance(result, list) else [])
 
     @strawberry.mutation(description="Confirm an e-mail address with the mailed token; signs in.")
@@ -221,7 +223,8 @@ class PeopleMutations:
         description="Mail a reset link if the address is known. Always answers true."
     )
     async def request_password_reset(self, info: Info, email: str) -> bool:
-        await run(info, lambda: people.request_password_reset(info.context, email))
+        async with answer_no_sooner():
+            await run(info, lambda: people.request_password_reset(info.context, email))
         return True
 
     @strawberry.mutation(
