@@ -21,6 +21,9 @@ from models.database import Database
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_SIZE = 100
+# How long a new subscription waits for the LISTEN connection (just started, or reconnecting)
+# before it is refused rather than left open on a stream that cannot deliver.
+LISTEN_WAIT_SECONDS = 3.0
 
 
 class SubscriptionEnded(Exception):
@@ -68,10 +71,20 @@ class TicketEventHub:
         self.database = database
         self.queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
+        # Set by the listener while its LISTEN connection is up.
+        self.listening = asyncio.Event()
 
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
+
+    async def wait_until_listening(self, seconds: float = LISTEN_WAIT_SECONDS) -> bool:
+        try:
+            async with asyncio.timeout(seconds):
+                await self.listening.wait()
+        except TimeoutError:
+            return False
+        return True
 
     def subscribe(
         self, viewer: Viewer, ticket_id: uuid.UUID | None, account_id: uuid.UUID | None

@@ -19,7 +19,7 @@ from events.messages import CHANNEL, TicketEventMessage
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 5.0
+MAX_BACKOFF_SECONDS = 2.0
 INCOMING_LIMIT = 10_000
 
 
@@ -27,7 +27,7 @@ class NotificationListener:
     def __init__(self, database_url: str, hub: TicketEventHub) -> None:
         self.database_url = database_url
         self.hub = hub
-        self.connected = asyncio.Event()
+        self.connected = hub.listening
         self._incoming: asyncio.Queue[TicketEventMessage] = asyncio.Queue(INCOMING_LIMIT)
 
     async def run(self, stop: asyncio.Event) -> None:

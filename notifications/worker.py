@@ -2,7 +2,8 @@
 
 A row is marked SENT in the transaction that locked it, so two workers never send the same
 row, and a crash before the commit leaves it PENDING to be sent again: delivery is at least
-once, and the Message-ID (the row id) lets the receiving side recognise a repeat.
+once, and the Message-ID (the row id) lets the receiving side recognise a repeat. Each e-mail
+has a transaction of its own, so a crash repeats at most the one message in hand.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Select, func, select, text
 
 from models.database import Database
 from models.outbox import OutboxEmail, OutboxStatus
-from notifications.transport import build_message, open_mailer, parse_smtp_url
+from notifications.transport import Mailer, build_message, open_mailer, parse_smtp_url
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,24 +76,35 @@ class DeliveryWorker:
                     await asyncio.wait_for(stop.wait(), self.poll_interval)
 
     async def _pass(self) -> tuple[int, int]:
+        claimed = sent = 0
+        async with open_mailer(self._smtp, self._mail_dir) as mailer:
+            while claimed < self.batch_size:
+                outcome = await self._deliver_one(mailer)
+                if outcome is None:
+                    break
+                claimed += 1
+                sent += outcome
+        return claimed, sent
+
+    async def _deliver_one(self, mailer: Mailer) -> bool | None:
+        """Claim the most overdue e-mail, send it, and mark it in that same transaction.
+
+        One transaction per e-mail: a crash between a send and its commit repeats that one
+        message, never the rest of a batch. None when nothing is due."""
         async with self.database.session() as session, session.begin():
-            emails = (await session.scalars(self._claim())).all()
-            if not emails:
-                return 0, 0
-            sent = 0
-            async with open_mailer(self._smtp, self._mail_dir) as mailer:
-                for email in emails:
-                    try:
-                        await mailer.send(email.id, build_message(email, self.settings.mail_from))
-                    # Anything wrong with one e-mail is that e-mail's failure, not the batch's.
-                    except Exception as error:
-                        self._record_failure(email, error)
-                    else:
-                        email.status = OutboxStatus.SENT
-                        # The clock, not now(): now() is when the transaction began.
-                        email.sent_at = func.clock_timestamp()
-                        sent += 1
-            return len(emails), sent
+            email = await session.scalar(self._claim())
+            if email is None:
+                return None
+            try:
+                await mailer.send(email.id, build_message(email, self.settings.mail_from))
+            # Anything wrong with one e-mail is that e-mail's failure, not the pass's.
+            except Exception as error:
+                self._record_failure(email, error)
+                return False
+            email.status = OutboxStatus.SENT
+            # The clock, not now(): now() is when the transaction began.
+            email.sent_at = func.clock_timestamp()
+            return True
 
     def _claim(self) -> Select[OutboxEmail]:
         return (
@@ -104,7 +116,7 @@ class DeliveryWorker:
             # Most overdue first: fresh e-mails in the order they were written, retries
             # when their back-off has passed.
             .order_by(OutboxEmail.next_attempt_at, OutboxEmail.created_at)
-            .limit(self.batch_size)
+            .limit(1)
             .with_for_update(skip_locked=True)
         )
 

@@ -40,13 +40,20 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default: HOST or 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default: PORT or 8000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (one per core suits a multi-core machine).",
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the API (in development: on the embedded database, migrated, with demo data)."""
     from portal.server import serve as run_server
 
     settings = load_settings()
     settings = settings.replace(host=host or settings.host, port=port or settings.port)
-    run_server(settings)
+    run_server(settings, workers)
 
 
 @main.command()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -16,6 +18,7 @@ from portal import demo
 from portal.app import create_app
 from portal.embedded_db import embedded_postgres, ensure_database
 from portal.settings import Settings
+from portal.websocket_gate import OpenWebSockets
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +60,33 @@ async def prepare_development_database(settings: Settings) -> None:
         await database.dispose()
 
 
-async def serve_async(settings: Settings) -> None:
-    if not settings.is_production:
+class PortalServer(uvicorn.Server):
+    """uvicorn, with the portal's order of shutdown on SIGTERM or SIGINT: stop accepting,
+    close every WebSocket with 1001 (going away) so clients reconnect elsewhere at once, let
+    HTTP requests in flight finish within the grace period, then the app's own shutdown
+    (the mail worker finishes its message, the pool closes)."""
+
+    def __init__(self, config: uvicorn.Config, websockets: OpenWebSockets) -> None:
+        super().__init__(config)
+        self.websockets = websockets
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        closed = await self.websockets.close_all()
+        log.info("closed %d WebSocket(s) with 1001 (going away)", closed)
+        await super().shutdown(sockets)
+
+
+async def serve_async(
+    settings: Settings, sockets: list[socket.socket] | None = None, *, prepare: bool = True
+) -> None:
+    """Serve until SIGTERM/SIGINT; on `sockets` already bound (workers) or on host:port."""
+    if prepare and not settings.is_production:
         await prepare_development_database(settings)
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         http="httptools",
@@ -72,19 +97,43 @@ async def serve_async(settings: Settings) -> None:
         lifespan="on",
         log_config=None,
         proxy_headers=True,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
-    server = uvicorn.Server(config)
-    log.info("serving on http://%s:%d/graphql", settings.host, settings.port)
-    await server.serve()
+    server = PortalServer(config, app.state.websockets)
+    if sockets is None:
+        log.info("serving on http://%s:%d/graphql", settings.host, settings.port)
+    await server.serve(sockets)
 
 
-def serve(settings: Settings) -> None:
+class Terminated(Exception):
+    """SIGTERM, as re-raised by uvicorn once it has shut down gracefully."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def exit_cleanly_on_sigterm() -> None:
+    # uvicorn handles SIGTERM while serving and raises it again afterwards, through the
+    # handler in place before it started: this one, so a graceful stop ends as a clean exit.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def serve(settings: Settings, workers: int = 1) -> None:
+    """Serve in this process, or in `workers` processes sharing one listening socket."""
+    from portal.workers import supervise
+
     configure_logging(settings)
+    exit_cleanly_on_sigterm()
     try:
         with database_settings(settings) as ready:
-            uvloop.run(serve_async(ready))
-    except KeyboardInterrupt:
-        # uvicorn has shut down gracefully and re-raised Ctrl-C; the embedded database
-        # stopped on the way out. That is a clean exit, not a failure.
+            if workers <= 1:
+                uvloop.run(serve_async(ready))
+                return
+            if not ready.is_production:
+                asyncio.run(prepare_development_database(ready))
+            supervise(ready, workers)
+    except (KeyboardInterrupt, Terminated):
+        # uvicorn has shut down gracefully and re-raised Ctrl-C or SIGTERM; the embedded
+        # database stopped on the way out. That is a clean exit, not a failure.
         log.info("stopped")

@@ -509,6 +509,9 @@ class Subscription:
         ):
             raise NotFound("No such account")
         assert ctx.events is not None
+        # While the LISTEN connection is down, a new stream would be silently stale.
+        if not await ctx.events.wait_until_listening():
+            raise StreamEnded("Live events are unavailable right now; subscribe again shortly")
         subscriber = ctx.events.subscribe(ctx.viewer, ticket_key, account_key)
         refreshed = time.monotonic()
         try:

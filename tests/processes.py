@@ -61,3 +61,38 @@ async def run(*args: str, env: dict[str, str], cwd: Path | None = None) -> tuple
     output, _ = await process.communicate()
     assert process.returncode is not None
     return process.returncode, output.decode()
+
+
+async def start_portal(
+    port: int, env: dict[str, str], *args: str, ready_within: float = 60
+) -> asyncio.subprocess.Process:
+    """`portal serve` on `port`, once /readyz says so; its log goes to this process's stderr."""
+    process = await asyncio.create_subprocess_exec(
+        str(PORTAL),
+        "serve",
+        "--port",
+        str(port),
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await wait_until_ready(f"http://127.0.0.1:{port}", process, ready_within)
+    except BaseException:
+        process.kill()
+        await process.wait()
+        raise
+    return process
+
+
+async def stop_portal(process: asyncio.subprocess.Process, within: float = 20) -> int:
+    """SIGTERM, then its exit code; killed (and a failure) if it outstays `within`."""
+    if process.returncode is None:
+        process.terminate()
+    try:
+        return await asyncio.wait_for(process.wait(), within)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise AssertionError(f"the portal did not exit within {within} s of SIGTERM") from None
