@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator, Iterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from models.database import database_unavailable
 from portal.errors import ApiError, ErrorCode
@@ -80,6 +82,30 @@ def coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
         path=error.path,
         extensions={**(error.extensions or {}), "code": code.value},
     )
+
+
+class SubscriptionsOverWebSocket(SchemaExtension):
+    """A subscription sent as a plain HTTP request has nothing to stream over: the client's
+    mistake, refused before anything runs (graphql-core would fail on it internally)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if (
+            self.execution_context.operation_type is OperationType.SUBSCRIPTION
+            and isinstance(context, Context)
+            and isinstance(context.request, Request)
+        ):
+            self.execution_context.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Subscriptions are served over a WebSocket at this URL "
+                        "(protocol graphql-transport-ws), not over plain HTTP",
+                        extensions={"code": ErrorCode.BAD_REQUEST.value},
+                    )
+                ],
+            )
+        yield
 
 
 SUGGESTION = re.compile(r" Did you mean .*\?$")

@@ -16,7 +16,12 @@ from resolvers.context import Context
 from schema.accounts import AccountQueries
 from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
-from schema.extensions import ErrorCodes, OperationScope, log_internal_errors
+from schema.extensions import (
+    ErrorCodes,
+    OperationScope,
+    SubscriptionsOverWebSocket,
+    log_internal_errors,
+)
 from schema.guides import GuideMutations, GuideQueries
 from schema.limits import MAX_TOKENS, RequestLimits
 from schema.meters import MeterMutations
@@ -70,6 +75,7 @@ def build_schema(*, introspection: bool = True, suggestions: bool = True) -> Por
     extensions: list[Any] = [
         functools.partial(ErrorCodes, suggestions=suggestions),
         OperationScope,
+        SubscriptionsOverWebSocket,
         RequestLimits,
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
     ]

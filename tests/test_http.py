@@ -119,3 +119,18 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings: Settings
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
     await app.state.database.dispose()
+
+
+async def test_a_subscription_over_plain_http_is_the_clients_mistake(
+    http: httpx.AsyncClient, api: Api
+) -> None:
+    for accept in ("application/json", "application/graphql-response+json"):
+        answer = await http.post(
+            "/graphql",
+            json={"query": "subscription { ticketEvents { kind } }"},
+            headers={"accept": accept},
+        )
+        assert answer.status_code == (200 if accept == "application/json" else 400)
+        error = answer.json()["errors"][0]
+        assert error["extensions"]["code"] == "BAD_REQUEST"
+        assert "WebSocket" in error["message"]
