@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -187,6 +187,8 @@ class PortalGraphQL(GraphQL[Context, None]):
                 raise NotAcceptable
             async with asyncio.timeout(timeout):
                 response = await self.run(request)
+        except ClientDisconnect:
+            return  # the client hung up while sending its request: nobody to answer
         except BodyTooLarge:
             response = self.error(
                 request,
