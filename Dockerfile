@@ -17,6 +17,7 @@ COPY auth ./auth
 COPY notifications ./notifications
 COPY events ./events
 COPY migrations ./migrations
+COPY compiled ./compiled
 RUN /opt/portal/bin/pip install --no-deps .
 
 FROM python:3.11-slim

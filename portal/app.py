@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from compiled import CompiledReads
 from events.hub import TicketEventHub
 from events.listener import NotificationListener
 from models.database import Database
@@ -49,7 +50,9 @@ def create_app(settings: Settings) -> Starlette:
     hub = TicketEventHub(database)
     listener = NotificationListener(settings.database_url, hub)
     schema = build_schema(
-        introspection=settings.introspection, suggestions=not settings.is_production
+        introspection=settings.introspection,
+        suggestions=not settings.is_production,
+        after_limits=(CompiledReads,) if settings.compiled_reads else (),
     )
     graphql = PortalGraphQL(schema, settings, database, hub)
     websockets = OpenWebSockets(settings.max_websockets)

@@ -56,6 +56,8 @@ class Settings:
     # The query-cost budget per client (schema/budget.py): points, and refill per second.
     cost_budget: int = 2000
     cost_refill_per_second: int = 100
+    # Queries that map to columns run as one SQL statement returning the JSON (compiled/).
+    compiled_reads: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -101,6 +103,7 @@ class Settings:
             not in ("0", "false", "no"),
             cost_budget=_int(env, "PORTAL_COST_BUDGET", 2000),
             cost_refill_per_second=_int(env, "PORTAL_COST_REFILL_PER_SECOND", 100),
+            compiled_reads=env.get("PORTAL_COMPILED_READS", "1") not in ("0", "false", "no"),
         )
         settings.validate()
         return settings

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
+from graphql import (
+    BREAK,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    StringValueNode,
+    Visitor,
+    parse,
+    visit,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
@@ -36,6 +48,48 @@ class OperationScope(SchemaExtension):
             yield
         finally:
             await operation_context.close()
+
+
+NUL_MESSAGE = "Text may not contain the NUL character (U+0000)"
+
+
+class _NulInLiterals(Visitor):
+    found = False
+
+    def enter_string_value(self, node: StringValueNode, *_: object) -> Any:
+        if "\x00" in node.value:
+            self.found = True
+            return BREAK
+        return None
+
+
+def _nul_in(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_nul_in(item) for item in value)
+    return False
+
+
+class RefuseNulText(SchemaExtension):
+    """PostgreSQL's text cannot hold U+0000: a string with one, in a literal or a variable,
+    would fail in the database as an internal error. It is bad input, refused up front."""
+
+    def on_execute(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        finder = _NulInLiterals()
+        if document is not None:
+            visit(document, finder)
+        if finder.found or _nul_in(self.execution_context.variables):
+            self.execution_context.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(NUL_MESSAGE, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+                ],
+            )
+        yield
 
 
 def code_of(error: GraphQLError) -> ErrorCode:
@@ -105,6 +159,30 @@ class SubscriptionsOverWebSocket(SchemaExtension):
                     )
                 ],
             )
+        yield
+
+
+# Documents parsed and validated once per process, not per request (bench/README.md).
+DOCUMENT_CACHE_SIZE = 1000
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+class CachedParse(SchemaExtension):
+    """Each distinct document is parsed once per process. Unlike Strawberry's ParserCache, a
+    document that fails to parse is left to Strawberry's own parse, whose error takes the
+    normal way out (with its code) instead of escaping from an extension hook."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query and context.graphql_document is None:
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = _parsed(
+                    context.query, context.parse_options.get("max_tokens")
+                )
         yield
 
 

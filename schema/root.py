@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -17,8 +22,11 @@ from schema.accounts import AccountQueries
 from schema.audit import AuditQueries
 from schema.devices import DeviceQueries
 from schema.extensions import (
+    DOCUMENT_CACHE_SIZE,
+    CachedParse,
     ErrorCodes,
     OperationScope,
+    RefuseNulText,
     SubscriptionsOverWebSocket,
     log_internal_errors,
 )
@@ -69,14 +77,21 @@ class PortalSchema(strawberry.Schema):
         log_internal_errors(errors, context.request_id if isinstance(context, Context) else None)
 
 
-def build_schema(*, introspection: bool = True, suggestions: bool = True) -> PortalSchema:
+def build_schema(
+    *, introspection: bool = True, suggestions: bool = True, after_limits: Sequence[Any] = ()
+) -> PortalSchema:
     """The served schema. Production turns introspection off (unless configured) and field
-    suggestions ("Did you mean ...?") off: both map the API for a stranger."""
+    suggestions ("Did you mean ...?") off: both map the API for a stranger. `after_limits`
+    are extensions that run once a request has passed the limits (the compiled read path)."""
     extensions: list[Any] = [
+        CachedParse,
+        functools.partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
         functools.partial(ErrorCodes, suggestions=suggestions),
         OperationScope,
         SubscriptionsOverWebSocket,
+        RefuseNulText,
         RequestLimits,
+        *after_limits,
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
     ]
     if not introspection:
