@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 UV := $(BIN)/uv
 
-.PHONY: install run test lint format typecheck pytest lock schema clean
+.PHONY: install run test lint format typecheck pytest lock schema clean bench
 
 # The virtualenv is rebuilt whenever the lock or the project metadata changes.
 $(VENV)/.installed: pyproject.toml requirements-dev.lock
@@ -58,6 +58,17 @@ lock: $(VENV)/.installed
 # The committed SDL that front-end teams generate clients from.
 schema: $(VENV)/.installed
 	$(BIN)/portal schema > schema.graphql
+
+# The benchmark suite (bench/README.md) on its own database: BENCH_SCALE=0.1 for a quick run,
+# BENCH_ARGS for more (e.g. "--compiled-reads 1 --only Q1,Q2"). wrk drives the HTTP load when
+# it can be installed; otherwise a Python load generator does, and the results say which.
+BENCH_SCALE ?= 1.0
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 \
+		|| echo "wrk could not be installed: using the Python load generator"
+	$(BIN)/python -m bench.run_all --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) web/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
@@ -79,8 +82,12 @@ class Database:
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
-            # A connection that died while idle (database restart) is replaced, not handed out.
-            pool_pre_ping=True,
+            # No ping per checkout: with asyncpg it is BEGIN, a statement and ROLLBACK, three
+            # round trips before every use (bench/README.md). A connection that died while
+            # idle (a database restart) fails its first use instead; SQLAlchemy then sees the
+            # disconnect and recycles every connection of the pool, and the request answers
+            # SERVICE_UNAVAILABLE (tests/test_reliability.py).
+            pool_pre_ping=False,
             connect_args={
                 "server_settings": {
                     "application_name": application_name,
@@ -96,6 +103,15 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    @contextlib.asynccontextmanager
+    async def autocommit_session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose statements each commit on their own: for reads of one statement
+        (or writes that need no transaction), without BEGIN and ROLLBACK round trips."""
+        async with self.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
+                yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

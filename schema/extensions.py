@@ -31,6 +31,8 @@ from resolvers.context import Context
 
 log = logging.getLogger("portal.errors")
 
+# Documents parsed and validated once per process, not per request (bench/README.md).
+DOCUMENT_CACHE_SIZE = 1000
 INTERNAL_MESSAGE = "Internal server error"
 UNAVAILABLE_MESSAGE = "The service is unavailable; try again shortly"
 
@@ -63,6 +65,15 @@ class _NulInLiterals(Visitor):
         return None
 
 
+# Keyed by the document object: the parse cache hands out the same one for the same text,
+# so each distinct document is walked once.
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _nul_in_literals(document: DocumentNode) -> bool:
+    finder = _NulInLiterals()
+    visit(document, finder)
+    return finder.found
+
+
 def _nul_in(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -79,10 +90,8 @@ class RefuseNulText(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         document = self.execution_context.graphql_document
-        finder = _NulInLiterals()
-        if document is not None:
-            visit(document, finder)
-        if finder.found or _nul_in(self.execution_context.variables):
+        in_literals = document is not None and _nul_in_literals(document)
+        if in_literals or _nul_in(self.execution_context.variables):
             self.execution_context.result = GraphQLExecutionResult(
                 data=None,
                 errors=[
@@ -160,10 +169,6 @@ class SubscriptionsOverWebSocket(SchemaExtension):
                 ],
             )
         yield
-
-
-# Documents parsed and validated once per process, not per request (bench/README.md).
-DOCUMENT_CACHE_SIZE = 1000
 
 
 @functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
