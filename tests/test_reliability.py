@@ -24,7 +24,7 @@ import asyncpg
 import httpx
 import psutil
 import pytest
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from portal.embedded_db import ensure_database
@@ -32,7 +32,7 @@ from tests.conftest import REPO
 from tests.mail import SmtpServer
 from tests.processes import environment, free_port, start_portal, stop_portal
 from tests.restartable_pg import RestartablePostgres
-from tests.ws import open_connection, receive, signed_in_connection, subscribe
+from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
 
 pytestmark = pytest.mark.slow
 
@@ -515,8 +515,12 @@ async def test_more_clients_than_the_pool_holds_all_get_an_answer_in_time(
                 await signed_in_connection(f"ws://127.0.0.1:{port}/graphql", customer)
                 for _ in range(3)
             ]
-            fourth = await open_connection(f"ws://127.0.0.1:{port}/graphql", None)
-            turned_away = await close_code_of(fourth)
+            # Closed as soon as it is accepted, before the client can say connection_init.
+            async with connect(
+                f"ws://127.0.0.1:{port}/graphql",
+                subprotocols=[PROTOCOL],  # type: ignore[list-item]
+            ) as fourth:
+                turned_away = await close_code_of(fourth)
             for ws in sockets:
                 await ws.close()
     finally:
