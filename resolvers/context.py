@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class OperationEnded(RuntimeError):
+    """A statement was asked of an operation's scope after the operation ended."""
+
+
 @dataclasses.dataclass(eq=False)
 class Context:
     settings: Settings
@@ -53,6 +57,7 @@ class Context:
     # One AsyncSession runs one statement at a time, while sibling fields (and loader
     # batches, each its own task) resolve concurrently: statements queue here.
     _lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock, init=False, repr=False)
+    _closed: bool = dataclasses.field(default=False, init=False, repr=False)
 
     def for_operation(self) -> Context:
         return Context(
@@ -70,6 +75,11 @@ class Context:
 
     @property
     def session(self) -> AsyncSession:
+        if self._closed:
+            # A field abandoned when a sibling's error nulled the result (graphql-core lets it
+            # run on, and its loader batch too): a session opened now would never be closed,
+            # and would pin a pooled connection idle in its transaction.
+            raise OperationEnded("this operation has ended; its database scope is closed")
         if self._session is None:
             self._session = self.database.session()
         return self._session
@@ -116,10 +126,17 @@ class Context:
 
     async def reset(self) -> None:
         """Forget what this scope read: the next event is resolved against fresh data."""
-        await self.close()
+        await self._release()
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """End the scope for good: later statements are refused rather than reopening it."""
+        self._closed = True
+        await self._release()
+
+    async def _release(self) -> None:
+        # Under the lock: an abandoned field may still be running a statement on the session.
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
         self._loaders = None

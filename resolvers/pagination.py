@@ -19,7 +19,7 @@ import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -59,13 +59,18 @@ def _from_json(column: InstrumentedAttribute[Any], value: object) -> object:
     if python_type is uuid.UUID:
         return uuid.UUID(str(value))
     if python_type is datetime:
-        return datetime.fromisoformat(str(value))
+        moment = datetime.fromisoformat(str(value))
+        # A forged offset can carry a moment past year 9999 in UTC, which the driver cannot
+        # send: OverflowError here, bad input, rather than a failure in the database call.
+        return moment.astimezone(UTC) if moment.tzinfo else moment
     if python_type is date:
         return date.fromisoformat(str(value))
     if issubclass(python_type, Enum):
         return python_type(value)
     if not isinstance(value, python_type):
         raise ValueError(value)
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(value)  # PostgreSQL's text cannot hold U+0000
     return value
 
 
@@ -92,7 +97,7 @@ class Order:
                 literal(_from_json(column, value), column.type)
                 for column, value in zip(self.columns, raw, strict=True)
             ]
-        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        except (ValueError, TypeError, OverflowError, binascii.Error, orjson.JSONDecodeError):
             raise BadUserInput(f"{cursor!r} is not a cursor of this list") from None
         position = tuple_(*self.columns)
         return position < tuple_(*values) if self.descending else position > tuple_(*values)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from typing import Any
 
 import pytest
@@ -197,3 +200,29 @@ async def test_strings_where_integers_belong_are_validation_errors(api: Api, wor
         " { userErrors { code } } }"
     )
     assert role["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def forged_cursor(*key: object) -> str:
+    """A cursor as resolvers/pagination.py writes them (base64url JSON), with any key in it."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [
+        # Text sort keys with U+0000, which PostgreSQL's text cannot hold.
+        ("devices", "SN-\x00"),
+        ("accounts", "\x00"),
+        # Timestamps whose offset puts them outside years 1 to 9999 in UTC.
+        ("tickets", "9999-12-31T23:59:59-14:00"),
+        ("supplyOrders", "0001-01-01T00:00:00+14:00"),
+    ],
+)
+async def test_forged_cursors_are_bad_input(api: Api, world: World, field: str, key: str) -> None:
+    cursor = forged_cursor(key, str(uuid.uuid4()))
+    body = await api.as_(world.tokens["customer_a"]).result(
+        f'{{ {field}(after: "{cursor}") {{ totalCount }} }}'
+    )
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert "is not a cursor of this list" in body["errors"][0]["message"]

@@ -13,6 +13,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from portal.app import create_app
 from portal.settings import Environment, Settings
 from tests.conftest import LiveServer
+from tests.support import Api
 from tests.world import World
 from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
 
@@ -172,3 +173,19 @@ def test_introspection_is_off_by_default_in_production_only() -> None:
     assert Settings.from_env(production).introspection is False
     assert Settings.from_env(production | {"PORTAL_INTROSPECTION": "1"}).introspection is True
     assert Settings.from_env({}).introspection is True
+
+
+async def test_text_with_a_nul_character_is_bad_input(api: Api, world: World) -> None:
+    # PostgreSQL's text cannot hold U+0000: without the check this failed in the database.
+    customer = api.as_(world.tokens["customer_a"])
+    literal = await customer.result(
+        'mutation { requestPasswordReset(email: "a\\u0000@b.example") }'
+    )
+    variable = await customer.result(
+        "query ($s: String) { tickets(filter: {search: $s}) { totalCount } }", {"s": "jam\x00"}
+    )
+    for body in (literal, variable):
+        assert body["data"] is None
+        assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+            ("BAD_USER_INPUT", "Text may not contain the NUL character (U+0000)")
+        ]

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 
+import pytest
+from sqlalchemy import literal, select, text
+from starlette.requests import Request
+
+from models.database import Database
 from portal import demo
+from portal.settings import Settings
+from resolvers.context import Context, OperationEnded
 from tests.support import Api, sign_in
+from tests.world import World
 
 NODE = "query ($id: ID!) { node(id: $id) { __typename id ... on User { email } } }"
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on User { email } } }"
 MY_ID = "{ viewer { id } }"
+IDLE_IN_TRANSACTION = (
+    "FROM pg_stat_activity WHERE datname = current_database()"
+    " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+)
 
 
 async def ids_of(api: Api, *who: demo.DemoUser) -> list[str]:
@@ -58,3 +71,58 @@ async def test_a_malformed_id_is_bad_input(api: Api) -> None:
     assert body["data"] == {"node": None}
     assert body["errors"][0]["path"] == ["node"]
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_failing_sibling_leaves_no_connection_behind(
+    api: Api, world: World, database: Database
+) -> None:
+    # `accounts` fails while `node`'s lookup is still queued: that lookup must not open a
+    # session after the operation's own is closed, or each such request pins a connection.
+    customer = api.as_(world.tokens["customer_a"])
+    node = f'node(id: "{world.ids["a1"]}") {{ id }}'
+    query = f'{{ {node} accounts(after: "nope") {{ totalCount }} }}'
+    try:
+        for _ in range(20):
+            body = await customer.result(query)
+            assert body["data"] is None
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+        assert (await customer.data(MY_ID))["viewer"]["id"] == world.ids["customer_a"]
+    finally:
+        left = await transactions_left_open(database)
+    assert left == 0
+
+
+async def test_an_ended_operation_refuses_statements_a_reset_one_does_not(
+    settings: Settings, database: Database
+) -> None:
+    def context() -> Context:
+        request = Request({"type": "http", "method": "POST", "headers": []})
+        return Context(settings, database, request, None, "request-id", "en")
+
+    ended = context()
+    assert await ended.all(select(literal(1))) == [1]
+    await ended.close()
+    with pytest.raises(OperationEnded):
+        await ended.all(select(literal(1)))
+    # Subscriptions reset their scope between events and carry on.
+    reset = context()
+    await reset.all(select(literal(1)))
+    await reset.reset()
+    assert await reset.all(select(literal(1))) == [1]
+    await reset.close()
+
+
+async def transactions_left_open(database: Database) -> int:
+    """Connections idle inside a transaction once every answer is in: work that outlived its
+    operation. Each is ended as it shows, so emptying the tables does not wait on its locks."""
+    seen = quiet = 0
+    while quiet < 10:
+        async with database.engine.begin() as connection:
+            left = await connection.scalar(text(f"SELECT count(*) {IDLE_IN_TRANSACTION}")) or 0
+            if left:
+                await connection.execute(
+                    text(f"SELECT pg_terminate_backend(pid) {IDLE_IN_TRANSACTION}")
+                )
+        seen, quiet = max(seen, left), 0 if left else quiet + 1
+        await asyncio.sleep(0.05)
+    return seen
