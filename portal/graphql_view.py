@@ -121,8 +121,10 @@ def error_response(
     *,
     media_type: str = JSON,
     cost: Cost | None = None,
+    request_id: str | None = None,
 ) -> Response:
-    body: dict[str, object] = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
+    extensions = {"code": code.value} | ({"requestId": request_id} if request_id else {})
+    body: dict[str, object] = {"errors": [{"message": message, "extensions": extensions}]}
     if cost is not None:
         body["extensions"] = {"cost": cost.as_json()}
     return Response(orjson.dumps(body), status_code, headers=headers, media_type=media_type)
@@ -229,7 +231,18 @@ class PortalGraphQL(GraphQL[Context, None]):
             # Before the operation (authenticating): a database that is down, restarting or
             # out of pooled connections is the service's state, not the client's mistake.
             if not database_unavailable(error):
-                raise
+                # Our fault, before the operation: masked like any internal error.
+                request_id = request_id_of(scope)
+                log.exception("internal error before the operation (request %s)", request_id)
+                response = self.error(
+                    request,
+                    500,
+                    ErrorCode.INTERNAL,
+                    "Internal server error",
+                    request_id=request_id,
+                )
+                await response(scope, receive, send)
+                return
             log.warning("database unavailable before the operation: %s", type(error).__name__)
             response = self.error(
                 request,
@@ -247,6 +260,7 @@ class PortalGraphQL(GraphQL[Context, None]):
         code: ErrorCode,
         message: str,
         headers: dict[str, str] | None = None,
+        request_id: str | None = None,
     ) -> Response:
         """An answer the operation never gave: in the negotiated media type, with the cost."""
         return error_response(
@@ -256,6 +270,7 @@ class PortalGraphQL(GraphQL[Context, None]):
             headers,
             media_type=response_media_type(request),
             cost=self.cost(request),
+            request_id=request_id,
         )
 
     def http_error(self, request: Request, error: HTTPException) -> Response:

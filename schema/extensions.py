@@ -49,7 +49,12 @@ class OperationScope(SchemaExtension):
         try:
             yield
         finally:
-            await operation_context.close()
+            try:
+                await operation_context.close()
+            except Exception:
+                # The answer is already made; a failure to give the connection back is the
+                # server's to log, never a driver message in the client's errors.
+                log.exception("closing an operation's database scope failed")
 
 
 NUL_MESSAGE = "Text may not contain the NUL character (U+0000)"
