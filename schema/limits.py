@@ -31,6 +31,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    value_from_ast_untyped,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from starlette.types import Scope
@@ -102,8 +103,26 @@ def measure(
     if operation is None:
         return result
     result.directives = sum(1 for _ in _directives(document))
-    _walk(operation.selection_set, fragments, variables, result, depth=0, multiplier=1, seen=())
+    values = _with_defaults(operation, variables)
+    _walk(operation.selection_set, fragments, values, result, depth=0, multiplier=1, seen=())
     return result
+
+
+def _with_defaults(
+    operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """The variables as execution will see them: the value sent, else the declared default.
+
+    A `$n: Int = 500` the client does not send is 500 to the resolvers, so it must be 500
+    to the page-size and cost checks too. An explicit null stays null (it overrides the
+    default in GraphQL's coercion, and the resolvers then use their own default page).
+    """
+    values = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value)
+    return values
 
 
 def _directives(node: Any) -> Iterator[Any]:

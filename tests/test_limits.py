@@ -101,3 +101,52 @@ async def test_a_client_over_its_budget_gets_429_with_retry_after(settings: Sett
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+async def test_a_page_size_from_a_variables_default_is_limited_before_anything_runs(
+    api: Api, world: World
+) -> None:
+    # No variables sent: `$n` is its default, 500, to the resolvers and to the limits alike.
+    body = await api.as_(world.tokens["staff"]).result(
+        "query ($n: Int = 500) { devices(first: $n) { totalCount } }"
+    )
+    assert body["data"] is None  # refused before execution, not a field error inside it
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    assert "`first` on `devices` is 500; at most 100" in body["errors"][0]["message"]
+
+
+async def test_a_cost_reached_through_variables_defaults_is_refused(api: Api) -> None:
+    body = await api.result(
+        "query ($n: Int = 100) { accounts(first: $n) { edges { node { devices(first: $n) {"
+        " edges { node { tickets(first: $n) { totalCount } } } } } } } }"
+    )
+    assert body["data"] is None
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    # 1 for the request, 1 for accounts, 100 for devices, 100 x 100 for tickets
+    assert "costs 10102 points" in body["errors"][0]["message"]
+
+
+async def test_a_mutation_over_the_cost_through_a_default_creates_nothing(
+    api: Api, world: World, database: Database
+) -> None:
+    # Ten aliased device pages, each with its tickets: 1 + 10 x (1 + $n) points, 1,011 with
+    # the default of 100 (211 if the default were overlooked and the page taken as 20).
+    pages = " ".join(
+        f"d{n}: devices(first: $n) {{ edges {{ node {{ tickets(first: $n) {{ totalCount }} }} }} }}"
+        for n in range(10)
+    )
+    mutation = (
+        "mutation ($n: Int = 100) { createTicket(input: {"
+        f'accountId: "{world.ids["account_a"]}", category: ACCOUNT_QUESTION, subject: "s",'
+        ' description: "d"}) { ticket { account { ' + pages + " } } userErrors { code } } }"
+    )
+    body = await api.as_(world.tokens["admin_a"]).result(mutation)
+    assert body["data"] is None
+    assert codes(body) == ["LIMIT_EXCEEDED"]
+    assert "costs 1011 points" in body["errors"][0]["message"]
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+    # The same mutation with a smaller page sent explicitly runs (1 + 10 x 21 = 211 points).
+    sent = await api.as_(world.tokens["admin_a"]).result(mutation, {"n": 20})
+    assert "errors" not in sent, sent
+    assert sent["data"]["createTicket"]["userErrors"] == []
