@@ -5,14 +5,28 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 import strawberry
 
-from portal.errors import BadUserInput
+from portal.errors import BadUserInput, Forbidden
 from resolvers.context import Context
 
 Info: TypeAlias = strawberry.Info[Context, None]
+
+Row = TypeVar("Row")
+
+
+def required(row: Row | None, what: str) -> Row:
+    """The row of a relation the schema declares non-null, read through the viewer's scope.
+
+    The object holding the relation is visible, so the row exists; None means the viewer's
+    scope leaves it out (a `meters` token sees devices but not their accounts). That is a
+    permission matter: FORBIDDEN at the field's path, never an internal fault.
+    """
+    if row is None:
+        raise Forbidden(f"You may not see {what}")
+    return row
 
 
 def encode_id(type_name: str, key: uuid.UUID) -> strawberry.ID:

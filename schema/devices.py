@@ -10,7 +10,7 @@ import models
 from portal.errors import BadUserInput, Forbidden
 from resolvers import devices
 from resolvers.meters import monthly_volumes as meter_volumes
-from schema.base import Info, Node, encode_id
+from schema.base import Info, Node, encode_id, required
 from schema.pagination import Connection, connection
 
 if TYPE_CHECKING:
@@ -109,16 +109,14 @@ class Device(Node):
     @strawberry.field
     async def model(self, info: Info) -> DeviceModel:
         row = await info.context.loaders.device_model_by_id.load(self.row.model_id)
-        assert row is not None  # every signed-in viewer sees the catalogue
-        return DeviceModel.from_row(row)
+        return DeviceModel.from_row(required(row, "this device's model"))
 
     @strawberry.field
     async def account(self, info: Info) -> Annotated[Account, strawberry.lazy("schema.accounts")]:
         from schema.accounts import Account
 
         row = await info.context.loaders.account_by_id.load(self.row.account_id)
-        assert row is not None  # who sees a device sees its account
-        return Account.from_row(row)
+        return Account.from_row(required(row, "this device's account"))
 
     @strawberry.field
     def location(self) -> Location:

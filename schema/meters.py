@@ -13,7 +13,7 @@ from auth.policies import ensure_signed_in
 from portal.errors import UserInputError
 from resolvers import meters
 from resolvers.transaction import in_transaction
-from schema.base import Info, Node, encode_id
+from schema.base import Info, Node, encode_id, required
 from schema.errors import UserError, user_errors
 from schema.mutations import (
     idempotency_key_field,
@@ -83,8 +83,7 @@ class MeterReading(Node):
         from schema.devices import Device
 
         row = await info.context.loaders.device_by_id.load(self.row.device_id)
-        assert row is not None  # who sees a reading sees its device
-        return Device.from_row(row)
+        return Device.from_row(required(row, "this reading's device"))
 
 
 @strawberry.type

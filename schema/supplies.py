@@ -14,7 +14,7 @@ from portal.errors import UserInputError
 from resolvers import supplies
 from resolvers.transaction import in_transaction
 from schema.accounts import Account, Address
-from schema.base import Info, Node, encode_id
+from schema.base import Info, Node, encode_id, required
 from schema.devices import SupplyItem
 from schema.errors import UserError, user_errors
 from schema.mutations import (
@@ -45,8 +45,7 @@ class SupplyOrderLine:
     @strawberry.field
     async def item(self, info: Info) -> SupplyItem:
         item = await info.context.loaders.supply_item_by_id.load(self.row.supply_item_id)
-        assert item is not None  # the catalogue is visible to whoever sees the order
-        return SupplyItem.from_row(item)
+        return SupplyItem.from_row(required(item, "this line's item"))
 
 
 @strawberry.type
@@ -89,16 +88,14 @@ class SupplyOrder(Node):
     @strawberry.field
     async def account(self, info: Info) -> Account:
         row = await info.context.loaders.account_by_id.load(self.row.account_id)
-        assert row is not None
-        return Account.from_row(row)
+        return Account.from_row(required(row, "this order's account"))
 
     @strawberry.field
     async def device(self, info: Info) -> Annotated[Device, strawberry.lazy("schema.devices")]:
         from schema.devices import Device
 
         row = await info.context.loaders.device_by_id.load(self.row.device_id)
-        assert row is not None  # who sees an order sees its device
-        return Device.from_row(row)
+        return Device.from_row(required(row, "this order's device"))
 
     @strawberry.field
     async def ordered_by(self, info: Info) -> User | None:

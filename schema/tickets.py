@@ -20,7 +20,7 @@ from events.messages import TicketEventKind
 from portal.errors import ApiError, ErrorCode, NotFound, Unauthenticated
 from resolvers import ticket_rules, tickets
 from resolvers.pagination import ChildPages
-from schema.base import Info, Node, decode_id_of, encode_id
+from schema.base import Info, Node, decode_id_of, encode_id, required
 from schema.errors import UserError
 from schema.mutations import (
     idempotency_key_field,
@@ -171,8 +171,7 @@ class Ticket(Node):
         from schema.accounts import Account
 
         row = await info.context.loaders.account_by_id.load(self.row.account_id)
-        assert row is not None  # who sees a case sees its account
-        return Account.from_row(row)
+        return Account.from_row(required(row, "this case's account"))
 
     @strawberry.field
     async def device(

@@ -8,7 +8,7 @@ import strawberry
 
 import models
 from resolvers import users
-from schema.base import Info, Node, encode_id
+from schema.base import Info, Node, encode_id, required
 from schema.pagination import Connection, connection
 
 if TYPE_CHECKING:
@@ -76,14 +76,12 @@ class Membership:
         from schema.accounts import Account
 
         row = await info.context.loaders.account_by_id.load(self.row.account_id)
-        assert row is not None  # a visible membership's account is visible
-        return Account.from_row(row)
+        return Account.from_row(required(row, "this membership's account"))
 
     @strawberry.field
     async def user(self, info: Info) -> User:
         row = await info.context.loaders.user_by_id.load(self.row.user_id)
-        assert row is not None  # a visible membership's person is visible
-        return User.from_row(row)
+        return User.from_row(required(row, "this membership's person"))
 
     @strawberry.field(
         description="Devices assigned to this member (all of the account's for an ADMIN)."

@@ -252,3 +252,32 @@ async def snapshot(database: Database) -> tuple[Any, ...]:
         )
         invitations = await session.scalar(select(func.count()).select_from(Invitation))
     return members, assignments, locations, invitations
+
+
+async def test_a_required_relation_out_of_the_viewers_scope_is_forbidden_not_internal(
+    api: Api, world: World
+) -> None:
+    """A meters token sees devices but no accounts: `Device.account` (non-null) is FORBIDDEN."""
+    meters = as_role(api, world, "meters_token")
+    body = await meters.result(
+        "query ($id: ID!) { node(id: $id) { ... on Device { serialNumber account { name } } } }",
+        {"id": world.ids["a1"]},
+    )
+    # The non-null field nulls the object around it, as GraphQL has it; the error says why.
+    assert body["data"] == {"node": None}
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["path"] == ["node", "account"]
+    assert "Internal" not in error["message"]
+    listed = await meters.result(
+        "{ devices(first: 10) { edges { node { serialNumber account { name } } } } }"
+    )
+    assert listed["errors"]
+    assert {e["extensions"]["code"] for e in listed["errors"]} == {"FORBIDDEN"}
+    assert all(e["path"][-1] == "account" for e in listed["errors"])
+    # Without the account, the same device answers.
+    plain = await meters.data(
+        "query ($id: ID!) { node(id: $id) { ... on Device { serialNumber } } }",
+        {"id": world.ids["a1"]},
+    )
+    assert plain == {"node": {"serialNumber": world.serials["a1"]}}
