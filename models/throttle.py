@@ -1,4 +1,4 @@
-"""Failed sign-ins, counted per e-mail and client address to lock out guessing."""
+"""Failed sign-ins, counted per e-mail and address, per e-mail, per address (auth/throttle.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from models.base import Base, created_at, uuid_pk
 
 class SignInFailure(Base):
     __tablename__ = "sign_in_failures"
-    __table_args__ = (Index(None, "email_hash", "address", "failed_at"),)
+    # The e-mail's counts use the first index (its leading column), the address's the second.
+    __table_args__ = (
+        Index(None, "email_hash", "address", "failed_at"),
+        Index(None, "address", "failed_at"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     # A hash: the table should not become a list of whatever people typed as e-mails.

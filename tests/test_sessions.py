@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 from sqlalchemy import func, select, update
@@ -10,6 +14,7 @@ from auth.authentication import SESSION_COOKIE
 from models import AuthSession, User
 from models.database import Database
 from portal import demo
+from tests.conftest import LiveServer
 from tests.support import SIGN_IN, Api, sign_in
 
 VIEWER = "{ viewer { email kind } }"
@@ -152,3 +157,67 @@ async def test_ten_failures_lock_that_email_from_that_address_for_a_while(
     assert [e["code"] for e in locked["signIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
     # Someone else signing in from the same address is not affected.
     await sign_in(api, demo.CUSTOMER.email, demo.CUSTOMER.password)
+
+
+@contextlib.asynccontextmanager
+async def from_address(live_server: LiveServer, address: str) -> AsyncIterator[Api]:
+    """A client whose connections come from `address` (any 127.x.y.z is this machine)."""
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    async with httpx.AsyncClient(
+        base_url=live_server.url, transport=transport, timeout=30
+    ) as client:
+        yield Api(client)
+
+
+async def fail(api: Api, email: str) -> None:
+    wrong = await api.data(SIGN_IN, {"email": email, "password": "guess-guess-guess"})
+    assert [e["code"] for e in wrong["signIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+
+
+async def test_fifty_failures_for_one_email_from_many_addresses_lock_that_email(
+    live_server: LiveServer, demo_users: tuple[demo.DemoUser, ...]
+) -> None:
+    # Seven failures from each of seven addresses: no pair comes near its own lock of ten.
+    async def seven_from(n: int) -> None:
+        async with from_address(live_server, f"127.0.1.{n}") as guesser:
+            for _ in range(7):
+                await fail(guesser, demo.ADMIN.email)
+
+    await asyncio.gather(*(seven_from(n) for n in range(1, 8)))
+    async with from_address(live_server, "127.0.2.1") as owner:
+        # 49 failures: not yet locked.
+        await sign_in(owner, demo.ADMIN.email, demo.ADMIN.password)
+        async with from_address(live_server, "127.0.1.8") as guesser:
+            await fail(guesser, demo.ADMIN.email)
+        # The fiftieth locks the e-mail: from an address that never failed, the right
+        # password gets the same refusal as a wrong one.
+        locked = await owner.data(
+            SIGN_IN, {"email": demo.ADMIN.email, "password": demo.ADMIN.password}
+        )
+        assert locked["signIn"]["token"] is None
+        assert [e["code"] for e in locked["signIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+        # The lock is the e-mail's: another person signs in from that address as usual.
+        await sign_in(owner, demo.CUSTOMER.email, demo.CUSTOMER.password)
+
+
+async def test_fifty_failures_from_one_address_for_many_emails_lock_that_address(
+    live_server: LiveServer, demo_users: tuple[demo.DemoUser, ...]
+) -> None:
+    async with from_address(live_server, "127.0.3.1") as guesser:
+        # One failure each for 49 e-mails (nobody's): no e-mail comes near its own lock.
+        for start in range(0, 49, 7):
+            await asyncio.gather(
+                *(fail(guesser, f"someone{n}@guess.example") for n in range(start, start + 7))
+            )
+        # 49 failures: a real user still signs in from that address.
+        await sign_in(guesser, demo.CUSTOMER.email, demo.CUSTOMER.password)
+        await fail(guesser, "someone49@guess.example")
+        # The fiftieth locks the address: the right password is refused from it...
+        locked = await guesser.data(
+            SIGN_IN, {"email": demo.CUSTOMER.email, "password": demo.CUSTOMER.password}
+        )
+        assert locked["signIn"]["token"] is None
+        assert [e["code"] for e in locked["signIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+    # ...while from another address the same sign-in works.
+    async with from_address(live_server, "127.0.3.2") as elsewhere:
+        await sign_in(elsewhere, demo.CUSTOMER.email, demo.CUSTOMER.password)
