@@ -7,9 +7,11 @@ so they are the one place that looks at users without a `visible_*` scope.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Select, Update, func, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +26,7 @@ from models import (
     Membership,
     User,
 )
-from models.user import normalize_email
+from models.user import UserKind, normalize_email
 from portal.settings import Settings
 
 SESSION_COOKIE = "portal_session"
@@ -63,6 +65,13 @@ async def reload_viewer(session: AsyncSession, viewer: Viewer) -> Viewer:
 
 
 async def _viewer_where(session: AsyncSession, which: ColumnElement[bool]) -> Viewer:
+    row = (await session.execute(viewer_statement(which))).first()
+    if row is None:
+        raise InvalidToken
+    return viewer_of(tuple(row))
+
+
+def viewer_statement(which: ColumnElement[bool]) -> Select[Any]:
     """One statement: the live session, its user, their memberships and assigned devices."""
     roles = (
         select(func.array_agg(aggregate_order_by(Membership.account_id, Membership.account_id)))
@@ -79,19 +88,19 @@ async def _viewer_where(session: AsyncSession, which: ColumnElement[bool]) -> Vi
         .where(DeviceAssignment.user_id == User.id)
         .scalar_subquery()
     )
-    row = (
-        await session.execute(
-            select(AuthSession.id, User.id, User.kind, User.locale, roles, role_names, devices)
-            .join(User, User.id == AuthSession.user_id)
-            .where(which, AuthSession.revoked_at.is_(None), AuthSession.expires_at > func.now())
-        )
-    ).first()
-    if row is None:
-        raise InvalidToken
+    return (
+        select(AuthSession.id, User.id, User.kind, User.locale, roles, role_names, devices)
+        .join(User, User.id == AuthSession.user_id)
+        .where(which, AuthSession.revoked_at.is_(None), AuthSession.expires_at > func.now())
+    )
+
+
+def viewer_of(row: Sequence[Any]) -> Viewer:
+    """The viewer of a row of `viewer_statement`."""
     session_id, user_id, kind, locale, account_ids, role_values, device_ids = row
     return Viewer(
         user_id=user_id,
-        kind=kind,
+        kind=UserKind(kind),
         session_id=session_id,
         locale=locale,
         roles={
@@ -105,18 +114,27 @@ async def _viewer_where(session: AsyncSession, which: ColumnElement[bool]) -> Vi
 async def _authenticate_integration(session: AsyncSession, token: str, secret_key: str) -> Viewer:
     row = (
         await session.execute(
-            update(IntegrationToken)
-            .where(
-                IntegrationToken.token_hash == hash_token(token, secret_key),
-                IntegrationToken.revoked_at.is_(None),
-            )
-            .values(last_used_at=func.now())
-            .returning(IntegrationToken.id, IntegrationToken.scopes)
+            integration_statement(IntegrationToken.token_hash == hash_token(token, secret_key))
         )
     ).first()
     if row is None:
         raise InvalidToken
     await session.commit()
+    return integration_viewer_of(tuple(row))
+
+
+def integration_statement(which: ColumnElement[bool]) -> Update:
+    """One statement: the live integration token, its use recorded."""
+    return (
+        update(IntegrationToken)
+        .where(which, IntegrationToken.revoked_at.is_(None))
+        .values(last_used_at=func.now())
+        .returning(IntegrationToken.id, IntegrationToken.scopes)
+    )
+
+
+def integration_viewer_of(row: Sequence[Any]) -> Viewer:
+    """The viewer of a row of `integration_statement`."""
     token_id, scopes = row
     known = {scope.value for scope in Scope}
     return Viewer(

@@ -166,4 +166,7 @@ class CompiledReads(SchemaExtension):
                 data = None
             if data is not None:
                 execution.result = GraphQLExecutionResult(data=orjson.Fragment(data))  # type: ignore[arg-type]
+                planner_for(execution.schema._schema).admit(
+                    execution.query, execution.operation_name, execution.graphql_document
+                )
         yield

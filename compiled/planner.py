@@ -272,6 +272,10 @@ class Planner:
         self.schema = schema
         self.catalogue: Catalogue = check(schema)
         self._plans: Lru[tuple[str, str | None], Plan | Literal[False]] = Lru(PLAN_CACHE_SIZE)
+        # Documents the compiled path has answered after the whole pipeline before it
+        # (parse, validation with the schema's own rules, the request limits): the fast
+        # lane (portal/fast_reads.py) may answer them again without that pipeline.
+        self._admitted: Lru[tuple[str, str | None], DocumentNode] = Lru(PLAN_CACHE_SIZE)
 
     def plan(
         self, query: str, operation_name: str | None, document: DocumentNode | None = None
@@ -284,6 +288,16 @@ class Planner:
             cached = self._build(query, operation_name, document) or False
             self._plans.put(key, cached)
         return cached or None
+
+    def admit(self, query: str, operation_name: str | None, document: DocumentNode) -> None:
+        self._admitted.put((query, operation_name), document)
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) == 1:  # its name, or none: the same request
+            self._admitted.put((query, None), document)
+
+    def admitted(self, query: str, operation_name: str | None) -> DocumentNode | None:
+        """The document of a request the compiled path has answered before, else None."""
+        return self._admitted.get((query, operation_name))
 
     def bind(self, plan: Plan, variables: Mapping[str, Any] | None) -> Binding | None:
         coerced = get_variable_values(

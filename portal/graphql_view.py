@@ -25,6 +25,7 @@ from auth.viewer import ANONYMOUS, Viewer
 from events.hub import TicketEventHub
 from models.database import Database, database_unavailable
 from portal.errors import ErrorCode
+from portal.fast_reads import FastReads
 from portal.messages import preferred_locale
 from portal.request_id import request_id_of
 from portal.settings import Settings
@@ -172,6 +173,11 @@ class PortalGraphQL(GraphQL[Context, None]):
         self.database = database
         self.events = events
         self.budget = Budget(settings.cost_budget, settings.cost_refill_per_second)
+        self.fast_reads = (
+            FastReads(schema._schema, settings, database, self.budget)
+            if settings.compiled_reads
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -183,12 +189,14 @@ class PortalGraphQL(GraphQL[Context, None]):
             declared = int(request.headers.get("content-length") or 0)
             if declared > MAX_BODY_BYTES:
                 raise BodyTooLarge
-            if negotiate(accept_of(request)) is None and not (
+            media_type = negotiate(accept_of(request))
+            if media_type is None and not (
                 self.should_render_graphql_ide(self.request_adapter_class(request))
             ):
                 raise NotAcceptable
             async with asyncio.timeout(timeout):
-                response = await self.run(request)
+                fast = self.fast_reads and await self.fast_reads.answer(request, media_type or JSON)
+                response = fast or await self.run(request)
         except ClientDisconnect:
             return  # the client hung up while sending its request: nobody to answer
         except BodyTooLarge:

@@ -12,7 +12,6 @@ import time
 from starlette.requests import HTTPConnection
 
 from auth.viewer import ANONYMOUS, Viewer
-from resolvers.context import Context
 
 CAPACITY = 2000
 REFILL_PER_SECOND = 100
@@ -31,9 +30,9 @@ class Budget:
         self.refill = refill
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (points used, at)
 
-    def charge(self, ctx: Context, cost: int) -> Charge:
+    def charge(self, connection: HTTPConnection, viewer: Viewer, cost: int) -> Charge:
         now = time.monotonic()
-        used = {key: self._level(key, now) for key in _keys(ctx.request, ctx.viewer)}
+        used = {key: self._level(key, now) for key in _keys(connection, viewer)}
         fullest = max(used.values())
         if fullest + cost > self.capacity:
             wait = math.ceil((fullest + cost - self.capacity) / self.refill)
@@ -43,6 +42,13 @@ class Budget:
         for key, level in used.items():
             self._buckets[key] = (level + cost, now)
         return Charge(int(self.capacity - fullest - cost), None)
+
+    def refund(self, connection: HTTPConnection, viewer: Viewer, cost: int) -> None:
+        """Gives back a charge for work that did not happen here after all (the request is
+        handed on, to be charged where it runs)."""
+        now = time.monotonic()
+        for key in _keys(connection, viewer):
+            self._buckets[key] = (max(0.0, self._level(key, now) - cost), now)
 
     def remaining(self, connection: HTTPConnection, viewer: Viewer = ANONYMOUS) -> int:
         """The points this client has left now, charging nothing."""

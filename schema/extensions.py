@@ -79,13 +79,13 @@ def _nul_in_literals(document: DocumentNode) -> bool:
     return finder.found
 
 
-def _nul_in(value: object) -> bool:
+def nul_in(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_nul_in(item) for item in value.values())
+        return any(nul_in(item) for item in value.values())
     if isinstance(value, list):
-        return any(_nul_in(item) for item in value)
+        return any(nul_in(item) for item in value)
     return False
 
 
@@ -96,7 +96,7 @@ class RefuseNulText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         document = self.execution_context.graphql_document
         in_literals = document is not None and _nul_in_literals(document)
-        if in_literals or _nul_in(self.execution_context.variables):
+        if in_literals or nul_in(self.execution_context.variables):
             self.execution_context.result = GraphQLExecutionResult(
                 data=None,
                 errors=[

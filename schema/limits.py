@@ -212,6 +212,20 @@ def _looks_like_connection(field: FieldNode) -> bool:
     )
 
 
+def problems_of(found: Measure) -> list[str]:
+    """Why a request may not run, one message per limit it breaks; empty when it may."""
+    problems = list(found.page_errors)
+    if found.depth > MAX_DEPTH:
+        problems.append(f"the query is {found.depth} levels deep; at most {MAX_DEPTH}")
+    if found.aliases > MAX_ALIASES:
+        problems.append(f"{found.aliases} aliases; at most {MAX_ALIASES}")
+    if found.directives > MAX_DIRECTIVES:
+        problems.append(f"{found.directives} directives; at most {MAX_DIRECTIVES}")
+    if found.cost > MAX_COST:
+        problems.append(f"the query costs {found.cost} points; at most {MAX_COST}")
+    return problems
+
+
 def limit_error(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": ErrorCode.LIMIT_EXCEEDED.value})
 
@@ -228,35 +242,13 @@ class RequestLimits(SchemaExtension):
                 self.execution_context.operation_name,
                 self.execution_context.variables or {},
             )
-            problems = [
-                *(found.page_errors),
-                *(
-                    [f"the query is {found.depth} levels deep; at most {MAX_DEPTH}"]
-                    if found.depth > MAX_DEPTH
-                    else []
-                ),
-                *(
-                    [f"{found.aliases} aliases; at most {MAX_ALIASES}"]
-                    if found.aliases > MAX_ALIASES
-                    else []
-                ),
-                *(
-                    [f"{found.directives} directives; at most {MAX_DIRECTIVES}"]
-                    if found.directives > MAX_DIRECTIVES
-                    else []
-                ),
-                *(
-                    [f"the query costs {found.cost} points; at most {MAX_COST}"]
-                    if found.cost > MAX_COST
-                    else []
-                ),
-            ]
+            problems = problems_of(found)
             remaining: int | None = None
             if isinstance(context, Context) and context.budget is not None:
                 if problems:
                     remaining = context.budget.remaining(context.request, context.viewer)
                 else:
-                    charged = context.budget.charge(context, found.cost)
+                    charged = context.budget.charge(context.request, context.viewer, found.cost)
                     remaining = charged.remaining
                     if charged.retry_after is not None:
                         problems.append(

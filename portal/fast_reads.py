@@ -1,0 +1,182 @@
+"""The fast lane: a query the compiled read path has answered before is answered again
+straight from the HTTP request, without Strawberry's per-request machinery.
+
+On the compiled path PostgreSQL builds the whole answer, so what is left of a request's cost
+is Python around it: Strawberry's view, its extension hooks, an ORM session for the
+authentication. The first request of a document takes the full way (parse, validation with
+the schema's rules, the limits, `CompiledReads`), which admits the document
+(`Planner.admit`). After that, for the same document text and operation name, this lane:
+
+1. reads the JSON body, and gives up on anything unusual (another content type, a batch,
+   variables that are not an object, text with U+0000);
+2. measures the document with the variables (`schema.limits.measure`: page sizes may come
+   from them) and gives up when a limit is broken, so the refusal comes from the full way;
+3. checks out one pooled connection and, on it, authenticates (the same statements as
+   `auth.authentication`) and runs the compiled
+   statement, whose scopes are the same `visible_*` statements;
+4. charges the budget, and writes PostgreSQL's bytes into the response with the cost.
+
+Giving up means handing the request on, body already read (Starlette keeps it on the
+Request), to the full way: the same answer, errors included. So the lane can only be faster,
+never different (tests/test_fast_reads.py compares both answers byte for byte).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import orjson
+from graphql import GraphQLSchema
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auth.authentication import (
+    SESSION_COOKIE,
+    bearer_token,
+    integration_statement,
+    integration_viewer_of,
+    viewer_of,
+    viewer_statement,
+)
+from auth.tokens import INTEGRATION_TOKEN_PREFIX, hash_token
+from auth.viewer import ANONYMOUS, Viewer
+from compiled.execute import prepare, run
+from compiled.planner import planner_for
+from compiled.sql import DIALECT
+from models import AuthSession, IntegrationToken
+from models.database import Database, database_unavailable
+from portal.settings import Settings
+from schema.budget import Budget
+from schema.extensions import nul_in
+from schema.limits import MAX_COST, Cost, measure, problems_of, record_cost
+
+
+class Declined(Exception):
+    """The fast lane hands the request on to the full way."""
+
+
+@functools.cache
+def _viewer_sql(integration: bool) -> str:
+    """`auth.authentication`'s statements as SQL text, the token's hash their one parameter
+    (an integration token's use is recorded as the usual way records it)."""
+    which: BindParameter[bytes] = bindparam("token_hash")
+    statement = (
+        integration_statement(IntegrationToken.token_hash == which)
+        if integration
+        else viewer_statement(AuthSession.token_hash == which)
+    )
+    return str(statement.compile(dialect=DIALECT))
+
+
+class FastReads:
+    def __init__(
+        self, schema: GraphQLSchema, settings: Settings, database: Database, budget: Budget
+    ) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.database = database
+        self.budget = budget
+
+    async def answer(self, request: Request, media_type: str) -> Response | None:
+        """The response, or None when the full way must answer."""
+        if request.method != "POST":
+            return None
+        content_type = request.headers.get("content-type", "").partition(";")[0].strip()
+        if content_type.lower() != "application/json":
+            return None
+        try:
+            payload = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        query = payload.get("query")
+        operation_name = payload.get("operationName")
+        variables = payload.get("variables")
+        if (
+            not isinstance(query, str)
+            or not (operation_name is None or isinstance(operation_name, str))
+            or not (variables is None or isinstance(variables, dict))
+        ):
+            return None
+        planner = planner_for(self.schema)
+        document = planner.admitted(query, operation_name)
+        if document is None or nul_in(variables):
+            return None
+        found = measure(document, operation_name, variables or {})
+        if problems_of(found):
+            return None
+        token = self._token(request)
+        async with self.database.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                data, cost = await self._data(
+                    autocommit, request, token, query, variables, operation_name, found.cost
+                )
+            except Declined:
+                return None
+            except Exception as error:
+                if database_unavailable(error):
+                    await connection.invalidate()
+                raise
+        return _response(data, cost, media_type)
+
+    async def _data(
+        self,
+        connection: AsyncConnection,
+        request: Request,
+        token: str | None,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        cost: int,
+    ) -> tuple[bytes, Cost]:
+        viewer = await self._viewer(connection, request, token)
+        compiled = prepare(self.schema, viewer, query, variables, operation_name, None)
+        if compiled is None:
+            raise Declined
+        charged = self.budget.charge(request, viewer, cost)
+        if charged.retry_after is not None:
+            raise Declined  # nothing was charged: the full way refuses it with 429
+        data = await run(connection, compiled)
+        if data is None:
+            # A row the resolvers insist on is not visible: they answer, with their error.
+            self.budget.refund(request, viewer, cost)
+            raise Declined
+        answered = Cost(cost, charged.remaining)
+        record_cost(request.scope, answered)
+        return data, answered
+
+    def _token(self, request: Request) -> str | None:
+        return bearer_token(request.headers.get("authorization")) or (
+            request.cookies.get(SESSION_COOKIE) or None
+        )
+
+    async def _viewer(
+        self, connection: AsyncConnection, request: Request, token: str | None
+    ) -> Viewer:
+        if token is None:
+            return ANONYMOUS
+        integration = token.startswith(INTEGRATION_TOKEN_PREFIX)
+        result = await connection.exec_driver_sql(
+            _viewer_sql(integration), (hash_token(token, self.settings.secret_key),)
+        )
+        row = result.first()
+        if row is None:
+            # A wrong bearer token is a 401, a stale cookie is anonymous: the full way says.
+            raise Declined
+        return integration_viewer_of(tuple(row)) if integration else viewer_of(tuple(row))
+
+
+def _response(data: bytes, cost: Cost, media_type: str) -> Response:
+    """What the full way writes for a compiled answer, to the byte: `data`, then the cost."""
+    body = b'{"data":' + data + b',"extensions":{"cost":' + orjson.dumps(cost.as_json()) + b"}}"
+    headers = {
+        "X-Cost-Requested": str(cost.requested),
+        "X-Cost-Limit": str(MAX_COST),
+        "X-Cost-Remaining": str(cost.remaining),
+    }
+    return Response(body, 200, headers=headers, media_type=media_type)
