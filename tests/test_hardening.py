@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib.metadata
 import json
+import logging
 
 import httpx
 import pytest
+from packaging.version import Version
+from sqlalchemy import text
+from strawberry.extensions import SchemaExtension
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from auth.authentication import SESSION_COOKIE
+from compiled.execute import CompiledReads
+from models.database import Database
+from portal import demo
 from portal.app import create_app
 from portal.settings import Environment, Settings
+from schema.root import build_schema
 from tests.conftest import LiveServer
-from tests.support import Api
+from tests.support import SIGN_IN, Api
 from tests.world import World
 from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
 
@@ -37,6 +48,29 @@ async def test_batches_of_operations_are_not_accepted(http: httpx.AsyncClient) -
 async def test_form_posts_cannot_fire_mutations(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", data={"query": "mutation { signOut }"})
     assert response.status_code in (400, 415)
+
+
+async def test_multipart_posts_cannot_fire_mutations(
+    http: httpx.AsyncClient, demo_users: tuple[demo.DemoUser, ...]
+) -> None:
+    """A cross-site form may be multipart/form-data too: with the session cookie, its
+    mutation must not run (here: it would sign the browser out)."""
+    credentials = {"email": demo.ADMIN.email, "password": demo.ADMIN.password}
+    signed_in = await http.post("/graphql", json={"query": SIGN_IN, "variables": credentials})
+    assert signed_in.json()["data"]["signIn"]["userErrors"] == []
+    assert http.cookies.get(SESSION_COOKIE)
+    operations = json.dumps({"query": "mutation { signOut }", "variables": {}})
+    for form in (
+        {"operations": (None, operations), "map": (None, "{}")},  # the multipart request spec
+        {"query": (None, "mutation { signOut }")},
+    ):
+        response = await http.post("/graphql", files=form)
+        assert response.headers["content-type"].startswith("application/")
+        assert response.request.headers["content-type"].startswith("multipart/form-data")
+        assert response.status_code in (400, 415), response.text
+    # The session survived both: nothing ran.
+    viewer = await http.post("/graphql", json={"query": "{ viewer { email } }"})
+    assert viewer.json()["data"] == {"viewer": {"email": demo.ADMIN.email}}
 
 
 async def test_every_response_carries_security_headers(http: httpx.AsyncClient) -> None:
@@ -136,6 +170,63 @@ def test_internal_faults_are_masked_and_carry_the_request_id() -> None:
     assert "asyncpg" not in json.dumps(masked)
 
 
+async def test_a_real_internal_fault_is_masked_end_to_end_and_logged_under_the_request_id(
+    api: Api,
+    world: World,
+    database: Database,
+    live_server: LiveServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A column the audit log's resolver reads is renamed away in the test database, so its
+    statement fails in PostgreSQL: a genuine fault, with no hook in the application."""
+    caplog.set_level(logging.ERROR, logger="portal.errors")
+    async with database.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE audit_log RENAME COLUMN action TO gone_action"))
+    try:
+        response = await api.as_(world.tokens["staff"]).post(
+            "{ auditLog(first: 5) { totalCount edges { node { action } } } }"
+        )
+    finally:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text("ALTER TABLE audit_log RENAME COLUMN gone_action TO action")
+            )
+        await live_server.app.state.database.engine.dispose()  # no plan of the renamed table
+    assert response.status_code == 200
+    request_id = response.headers["x-request-id"]
+    body = response.json()
+    [error] = body["errors"]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"] == {"code": "INTERNAL", "requestId": request_id}
+    assert error["path"] == ["auditLog"]
+    for internal in (
+        "gone_action",
+        "audit_log",
+        "SELECT",
+        "asyncpg",
+        "sqlalchemy",
+        "Traceback",
+        "resolvers",
+        "schema.",
+        "models",
+        ".py",
+        "UndefinedColumn",
+        "does not exist",
+    ):
+        assert internal not in response.text, internal
+    # The log has the whole story, under the same request id.
+    [record] = [r for r in caplog.records if request_id in r.getMessage()]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    logged = caplog.text
+    assert "Traceback" in logged
+    assert "column audit_log.action does not exist" in logged
+    assert "UndefinedColumnError" in logged
+    # Restored, the same query answers again.
+    again = await api.as_(world.tokens["staff"]).data("{ auditLog(first: 5) { totalCount } }")
+    assert again["auditLog"]["totalCount"] >= 0
+
+
 async def production_app_answer(
     settings: Settings, query: str, **overrides: object
 ) -> dict[str, object]:
@@ -189,3 +280,26 @@ async def test_text_with_a_nul_character_is_bad_input(api: Api, world: World) ->
         assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
             ("BAD_USER_INPUT", "Text may not contain the NUL character (U+0000)")
         ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"introspection": False, "suggestions": False, "after_limits": (CompiledReads,)},
+    ],
+    ids=["development", "production-with-compiled-reads"],
+)
+def test_schema_extensions_are_factories_never_shared_instances(options: dict[str, object]) -> None:
+    """Strawberry makes one extension per operation from a class or a partial; an instance
+    would be one object shared by every concurrent operation (and their state)."""
+    extensions = build_schema(**options).extensions  # type: ignore[arg-type]
+    assert extensions
+    for extension in extensions:
+        factory = extension.func if isinstance(extension, functools.partial) else extension
+        assert isinstance(factory, type), f"{extension!r} is an instance, not a factory"
+        assert issubclass(factory, SchemaExtension), extension
+
+
+def test_the_installed_strawberry_is_at_least_0_312_3() -> None:
+    assert Version(importlib.metadata.version("strawberry-graphql")) >= Version("0.312.3")
