@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import httpx
 from graphql import get_introspection_query
 from sqlalchemy import func, select
@@ -10,6 +13,7 @@ from models import Ticket
 from models.database import Database
 from portal.app import create_app
 from portal.settings import Settings
+from tests.servers import serving
 from tests.support import Api
 from tests.world import World
 
@@ -150,3 +154,48 @@ async def test_a_mutation_over_the_cost_through_a_default_creates_nothing(
     sent = await api.as_(world.tokens["admin_a"]).result(mutation, {"n": 20})
     assert "errors" not in sent, sent
     assert sent["data"]["createTicket"]["userErrors"] == []
+
+
+# Nine connections of one: 10 points a request, two of them fill a budget of 20.
+TEN_POINTS = "{ " + " ".join(f"d{n}: devices(first: 1) {{ totalCount }}" for n in range(9)) + " }"
+
+
+@contextlib.asynccontextmanager
+async def client_at(url: str, address: str, token: str | None) -> AsyncIterator[httpx.AsyncClient]:
+    """A client whose connections come from `address` (any 127.x.y.z is this machine)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    async with httpx.AsyncClient(base_url=url, transport=transport, headers=headers) as http:
+        yield http
+
+
+async def test_the_budget_follows_the_session_and_the_address(
+    settings: Settings, world: World
+) -> None:
+    app = create_app(settings.replace(cost_budget=20, cost_refill_per_second=1))
+    ten_points = {"query": TEN_POINTS}
+    try:
+        async with serving(app) as url:
+            admin, customer = world.tokens["admin_a"], world.tokens["customer_a"]
+            async with client_at(url, "127.0.5.1", admin) as here:
+                spent = [(await here.post("/graphql", json=ten_points)) for _ in range(2)]
+                assert [r.status_code for r in spent] == [200, 200]
+                assert spent[0].headers["x-cost-requested"] == "10"
+                over = await here.post("/graphql", json=ten_points)
+                assert over.status_code == 429
+                assert over.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+            # The same session from another address: its own bucket is empty all the same.
+            async with client_at(url, "127.0.5.2", admin) as elsewhere:
+                moved = await elsewhere.post("/graphql", json=ten_points)
+                assert moved.status_code == 429
+                assert int(moved.headers["retry-after"]) >= 1
+            # Another viewer from a third address has a full budget...
+            async with client_at(url, "127.0.5.3", customer) as other:
+                fresh = await other.post("/graphql", json=ten_points)
+                assert fresh.status_code == 200
+                assert fresh.headers["x-cost-remaining"] == "10"
+            # ...but not from the first address: that address's bucket is spent too.
+            async with client_at(url, "127.0.5.1", customer) as shared:
+                assert (await shared.post("/graphql", json=ten_points)).status_code == 429
+    finally:
+        await app.state.database.dispose()
