@@ -21,4 +21,4 @@ def new_session_token() -> str:
 
 def hash_token(token: str, secret_key: str) -> bytes:
     """Keyed, so a copy of the database alone cannot even check a guessed token."""
-    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).digest()
+    return hmac.digest(secret_key.encode(), token.encode(), hashlib.sha256)

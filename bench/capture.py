@@ -41,7 +41,8 @@ class Statement:
 @dataclasses.dataclass
 class Transaction:
     statements: list[Statement] = dataclasses.field(default_factory=list)
-    ends: Literal["commit", "rollback"] = "rollback"
+    # "autocommit": sent without BEGIN, each statement on its own (the fast lane's).
+    ends: Literal["commit", "rollback", "autocommit"] = "rollback"
 
 
 @dataclasses.dataclass
@@ -115,10 +116,20 @@ class Recorder:
         ]
         for target, name, function in self._listeners:
             event.listen(target, name, function)
+        # The fast lane sends its statements on asyncpg's connection, past these events.
+        self.fast_reads = app.state.fast_reads
+        if self.fast_reads is not None:
+            self.fast_reads.observers.append(self._fast_statement)
 
     def close(self) -> None:
         for target, name, function in self._listeners:
             event.remove(target, name, function)
+        if self.fast_reads is not None:
+            self.fast_reads.observers.remove(self._fast_statement)
+
+    def _fast_statement(self, sql: str, params: tuple[Any, ...]) -> None:
+        if self.recording:
+            self.transactions.append(Transaction([Statement(sql, params)], "autocommit"))
 
     @contextlib.contextmanager
     def capturing(self) -> Iterator[None]:
@@ -235,6 +246,10 @@ async def run_transactions(
     connection: asyncpg.Connection, transactions: Sequence[Transaction]
 ) -> None:
     for transaction in transactions:
+        if transaction.ends == "autocommit":
+            for statement in transaction.statements:
+                await connection.fetch(statement.sql, *statement.params)
+            continue
         tx = connection.transaction()
         await tx.start()
         try:

@@ -132,6 +132,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.database = database
     app.state.events = hub
+    app.state.fast_reads = graphql.fast_reads
     app.state.listener = listener
     app.state.websockets = websockets
     app.state.settings = settings

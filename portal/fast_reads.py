@@ -23,13 +23,18 @@ never different (tests/test_fast_reads.py compares both answers byte for byte).
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import functools
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
 
+import asyncpg
 import orjson
-from graphql import GraphQLSchema
+from graphql import DocumentNode, GraphQLSchema
 from sqlalchemy import BindParameter, bindparam
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.util import greenlet_spawn
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -43,8 +48,8 @@ from auth.authentication import (
 )
 from auth.tokens import INTEGRATION_TOKEN_PREFIX, hash_token
 from auth.viewer import ANONYMOUS, Viewer
-from compiled.execute import prepare, run
-from compiled.planner import planner_for
+from compiled.execute import compile_for, run_on_driver
+from compiled.planner import Binding, Lru, Plan, Planner, planner_for
 from compiled.sql import DIALECT
 from models import AuthSession, IntegrationToken
 from models.database import Database, database_unavailable
@@ -52,6 +57,41 @@ from portal.settings import Settings
 from schema.budget import Budget
 from schema.extensions import nul_in
 from schema.limits import MAX_COST, Cost, measure, problems_of, record_cost
+
+log = logging.getLogger(__name__)
+
+SHAPES_CACHED = 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """A request's document and variables, as the same for every viewer: its cost, its plan
+    and the plan bound to the variables."""
+
+    cost: int
+    plan: Plan
+    binding: Binding
+
+
+def _shape_of(
+    planner: Planner,
+    document: DocumentNode,
+    query: str,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> Shape | None:
+    """None when the full way must answer: text with U+0000, a limit broken (it refuses with
+    the reasons), or arguments the resolvers would refuse (they say why)."""
+    if nul_in(variables):
+        return None
+    found = measure(document, operation_name, variables or {})
+    if problems_of(found):
+        return None
+    plan = planner.plan(query, operation_name, document)
+    if plan is None:
+        return None
+    binding = planner.bind(plan, variables)
+    return None if binding is None else Shape(found.cost, plan, binding)
 
 
 class Declined(Exception):
@@ -79,6 +119,13 @@ class FastReads:
         self.settings = settings
         self.database = database
         self.budget = budget
+        self.planner = planner_for(schema)
+        self._shapes: Lru[tuple[str, str | None, bytes], Shape | Literal[False]] = Lru(
+            SHAPES_CACHED
+        )
+        # Told every statement before it is sent (the lane bypasses SQLAlchemy's events):
+        # the benchmarks record a request's SQL with it, tests count statements.
+        self.observers: list[Callable[[str, tuple[Any, ...]], None]] = []
 
     async def answer(self, request: Request, media_type: str) -> Response | None:
         """The response, or None when the full way must answer."""
@@ -102,46 +149,57 @@ class FastReads:
             or not (variables is None or isinstance(variables, dict))
         ):
             return None
-        planner = planner_for(self.schema)
-        document = planner.admitted(query, operation_name)
-        if document is None or nul_in(variables):
-            return None
-        found = measure(document, operation_name, variables or {})
-        if problems_of(found):
+        shape = self._shape(query, operation_name, variables)
+        if shape is None:
             return None
         token = self._token(request)
-        async with self.database.engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                data, cost = await self._data(
-                    autocommit, request, token, query, variables, operation_name, found.cost
-                )
-            except Declined:
-                return None
-            except Exception as error:
-                if database_unavailable(error):
-                    await connection.invalidate()
+        # A pooled connection as the driver's own: SQLAlchemy's result machinery costs more
+        # than the two statements' own Python, and neither needs a transaction (no BEGIN).
+        pooled = await self.database.engine.raw_connection()
+        try:
+            data, cost = await self._data(pooled.driver_connection, request, token, shape)
+        except Declined:
+            return None
+        except asyncio.CancelledError:
+            # The operation's time ran out mid-statement: asyncpg's connection is left busy
+            # with it, so it must not go back to the pool as it is.
+            await asyncio.shield(greenlet_spawn(pooled.invalidate))
+            raise
+        except Exception as error:
+            if database_unavailable(error):
+                # As SQLAlchemy does on a disconnect: this one and the rest of the pool are
+                # replaced (connections in use finish first), then the view answers 503.
+                await greenlet_spawn(pooled.invalidate)
+                await self.database.engine.dispose(close=False)
                 raise
+            # Never worse than the full way: it answers, and reports what is wrong.
+            log.warning("fast lane failed; the full way answers", exc_info=True)
+            return None
+        finally:
+            await greenlet_spawn(pooled.close)  # back to the pool (or closed, if invalidated)
         return _response(data, cost, media_type)
 
     async def _data(
         self,
-        connection: AsyncConnection,
+        driver: asyncpg.Connection,
         request: Request,
         token: str | None,
-        query: str,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-        cost: int,
+        shape: Shape,
     ) -> tuple[bytes, Cost]:
-        viewer = await self._viewer(connection, request, token)
-        compiled = prepare(self.schema, viewer, query, variables, operation_name, None)
+        viewer = await self._viewer(driver, token)
+        compiled = compile_for(self.planner, shape.plan, shape.binding, viewer)
         if compiled is None:
             raise Declined
+        cost = shape.cost
         charged = self.budget.charge(request, viewer, cost)
         if charged.retry_after is not None:
             raise Declined  # nothing was charged: the full way refuses it with 429
-        data = await run(connection, compiled)
+        self._observe(compiled.sql, compiled.params)
+        try:
+            data = await run_on_driver(driver, compiled)
+        except BaseException:
+            self.budget.refund(request, viewer, cost)  # the full way charges it, if it runs
+            raise
         if data is None:
             # A row the resolvers insist on is not visible: they answer, with their error.
             self.budget.refund(request, viewer, cost)
@@ -150,25 +208,41 @@ class FastReads:
         record_cost(request.scope, answered)
         return data, answered
 
+    def _shape(
+        self, query: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> Shape | None:
+        """What the request comes to whoever asks, memoized: the same document with the same
+        variables is measured and bound once."""
+        key = (query, operation_name, orjson.dumps(variables) if variables else b"")
+        shape = self._shapes.get(key)
+        if shape is None:
+            document = self.planner.admitted(query, operation_name)
+            if document is None:
+                return None  # not yet answered by the full way: it may be soon
+            shape = _shape_of(self.planner, document, query, operation_name, variables) or False
+            self._shapes.put(key, shape)
+        return shape or None
+
     def _token(self, request: Request) -> str | None:
         return bearer_token(request.headers.get("authorization")) or (
             request.cookies.get(SESSION_COOKIE) or None
         )
 
-    async def _viewer(
-        self, connection: AsyncConnection, request: Request, token: str | None
-    ) -> Viewer:
+    async def _viewer(self, driver: asyncpg.Connection, token: str | None) -> Viewer:
         if token is None:
             return ANONYMOUS
         integration = token.startswith(INTEGRATION_TOKEN_PREFIX)
-        result = await connection.exec_driver_sql(
-            _viewer_sql(integration), (hash_token(token, self.settings.secret_key),)
-        )
-        row = result.first()
+        sql, params = _viewer_sql(integration), (hash_token(token, self.settings.secret_key),)
+        self._observe(sql, params)
+        row = await driver.fetchrow(sql, *params)
         if row is None:
             # A wrong bearer token is a 401, a stale cookie is anonymous: the full way says.
             raise Declined
         return integration_viewer_of(tuple(row)) if integration else viewer_of(tuple(row))
+
+    def _observe(self, sql: str, params: tuple[Any, ...]) -> None:
+        for observer in self.observers:
+            observer(sql, params)
 
 
 def _response(data: bytes, cost: Cost, media_type: str) -> Response:

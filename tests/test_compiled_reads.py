@@ -483,14 +483,15 @@ async def test_what_the_compiled_path_leaves_to_the_resolvers(
     assert await paths.compiled("staff", FALLBACKS[case], variables) is None
 
 
-async def test_a_required_relation_the_viewer_may_not_see_falls_back_to_the_resolvers_error(
+async def test_a_required_relation_the_viewer_may_not_see_is_left_to_the_resolvers(
     paths: Paths, filled: Filled
 ) -> None:
     """A meters token sees devices but no accounts: `Device.account` is a resolver error."""
     query = "{ devices(first: 2) { edges { node { serialNumber account { name } } } } }"
     answers = await paths.both("meters_token", query)
     assert answers.compiled is None
-    assert answers.resolver["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert answers.resolver["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert answers.resolver["errors"][0]["path"][-1] == "account"
     # Without the account, the same list compiles.
     await paths.same("meters_token", "{ devices(first: 2) { edges { node { serialNumber } } } }")
 

@@ -48,18 +48,27 @@ ACCOUNTS_PAGE = """
 
 @contextlib.contextmanager
 def counting(server: LiveServer) -> Iterator[list[str]]:
-    """Every statement the app's engine sends while the block runs."""
+    """Every statement the app sends while the block runs: through its engine, and on the
+    driver's connections of the fast lane (portal/fast_reads.py)."""
     statements: list[str] = []
     engine = server.app.state.database.engine.sync_engine
+    lane = server.app.state.fast_reads
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
+    def record_fast(statement: str, params: tuple[Any, ...]) -> None:
+        statements.append(statement)
+
     event.listen(engine, "before_cursor_execute", record)
+    if lane is not None:
+        lane.observers.append(record_fast)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        if lane is not None:
+            lane.observers.remove(record_fast)
 
 
 async def add_devices(database: Database, count: int) -> None:
