@@ -29,6 +29,7 @@ from portal.fast_reads import FastReads
 from portal.messages import preferred_locale
 from portal.request_id import request_id_of
 from portal.settings import Settings
+from portal.websocket_operations import TimedTransportWS
 from resolvers.context import Context
 from schema.budget import Budget
 from schema.limits import Cost, record_cost, recorded_cost
@@ -151,6 +152,8 @@ def request_error_status(body: GraphQLHTTPResponse) -> int:
 
 
 class PortalGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TimedTransportWS
+
     def __init__(
         self,
         schema: PortalSchema,

@@ -28,6 +28,7 @@ from strawberry.types.graphql import OperationType
 from models.database import database_unavailable
 from portal.errors import ApiError, ErrorCode
 from resolvers.context import Context
+from schema.limits import MAX_TOKENS
 
 log = logging.getLogger("portal.errors")
 
@@ -179,6 +180,15 @@ class SubscriptionsOverWebSocket(SchemaExtension):
 @functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
 def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
     return parse(query, max_tokens=max_tokens)
+
+
+def parsed_or_none(query: str) -> DocumentNode | None:
+    """The document, parsed as a request's is (cached, with its token limit); None when it
+    does not parse (its request is answered with the error)."""
+    try:
+        return _parsed(query, MAX_TOKENS)
+    except GraphQLError:
+        return None
 
 
 class CachedParse(SchemaExtension):

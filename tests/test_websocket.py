@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from models import User
+from models.database import Database
 from portal import demo
+from portal.app import create_app
+from portal.settings import Settings
 from tests.conftest import LiveServer
+from tests.servers import serving
 from tests.support import Api, sign_in
-from tests.ws import PROTOCOL, receive
+from tests.test_graphql_over_http import UPDATE_NAME, WAITING_ON_A_LOCK, look
+from tests.test_ticket_events import EVENTS
+from tests.test_tickets import SET_STATUS, raise_case
+from tests.world import World
+from tests.ws import PROTOCOL, receive, signed_in_connection, subscribe
 from tests.ws import open_connection as open_ws
 
 
@@ -66,3 +79,47 @@ async def test_the_legacy_graphql_ws_protocol_is_not_offered(live_server: LiveSe
 
 async def open_connection(server: LiveServer, payload: dict[str, Any] | None) -> ClientConnection:
     return await open_ws(server.ws_url, payload)
+
+
+async def test_a_slow_query_over_the_websocket_is_stopped_like_one_over_http(
+    settings: Settings, database: Database, world: World, api: Api
+) -> None:
+    """The HTTP operation limit holds for queries and mutations on a WebSocket too; a
+    subscription outlives it."""
+    app = create_app(settings.replace(operation_timeout_seconds=1))
+    token = world.tokens["customer_a"]
+    ticket = await raise_case(api, world)
+    async with database.engine.connect() as holder, database.engine.connect() as watcher:
+        await holder.begin()
+        # The row updateProfile must lock: it waits here until the time limit stops it.
+        await holder.execute(
+            select(User.id).where(User.email == "customer_a@world.example").with_for_update()
+        )
+        async with serving(app) as url:
+            ws_url = url.replace("http", "ws", 1) + "/graphql"
+            async with await signed_in_connection(ws_url, token) as ws:
+                await subscribe(ws, "events", EVENTS)
+                started = time.monotonic()
+                await subscribe(ws, "slow", UPDATE_NAME)
+                message = await asyncio.wait_for(receive(ws), 5)
+                elapsed = time.monotonic() - started
+                assert message["type"] == "error", message
+                assert message["id"] == "slow"
+                assert message["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+                assert elapsed < 3
+                # PostgreSQL no longer waits on the lock for the app.
+                assert await look(watcher, WAITING_ON_A_LOCK) == []
+                await holder.rollback()
+                # The subscription, older than the limit, still delivers.
+                async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+                    await Api(http, world.tokens["staff"]).data(
+                        SET_STATUS, {"t": ticket["id"], "s": "OPEN"}
+                    )
+                event = await asyncio.wait_for(receive(ws), 5)
+                assert event["id"] == "events", event
+                assert event["payload"]["data"]["ticketEvents"]["kind"] == "STATUS_CHANGED"
+    async with database.session() as session:
+        name = await session.scalar(
+            select(User.name).where(User.email == "customer_a@world.example")
+        )
+    assert name != "Renamed"
