@@ -6,8 +6,10 @@ parameters and the transactions around them. `replay` then sends exactly those s
 transaction by transaction, from asyncpg at a given concurrency for a fixed time: what the
 database can do for the scenario when no Python stands in between, the scenario's limit.
 
-Not replayed: the `pool_pre_ping` round trips SQLAlchemy makes on each checkout of a pooled
-connection (counted as `checkouts`); they are the server's cost, not the request's SQL.
+BEGIN and COMMIT/ROLLBACK are replayed where the server sent them: not for statements on an
+autocommit connection (the authentication) nor for the fast lane's (portal/fast_reads.py),
+which tells `FastReads.observers` of its statements since they bypass SQLAlchemy's events.
+The pool pings nothing on checkout (`pool_pre_ping` is off), so checkouts send nothing.
 """
 
 from __future__ import annotations
@@ -142,12 +144,13 @@ class Recorder:
 
     def _begin(self, conn: Any) -> None:
         if self.recording:
-            self._open[id(conn)] = Transaction()
+            self._open[id(conn)] = _transaction_on(conn)
 
     def _end(self, conn: Any, how: Literal["commit", "rollback"]) -> None:
         transaction = self._open.pop(id(conn), None)
         if self.recording and transaction is not None:
-            transaction.ends = how
+            if transaction.ends != "autocommit":  # no BEGIN went out, nor its end
+                transaction.ends = how
             if transaction.statements:  # nothing sent: no BEGIN went out either
                 self.transactions.append(transaction)
 
@@ -173,12 +176,19 @@ class Recorder:
         if not self.recording:
             return
         # Begun before the recording started, or autocommit: a transaction of its own.
-        transaction = self._open.setdefault(id(conn), Transaction())
+        transaction = self._open.setdefault(id(conn), _transaction_on(conn))
         if executemany:
             rows = tuple(tuple(row) for row in parameters)
             transaction.statements.append(Statement(statement, (), rows))
         else:
             transaction.statements.append(Statement(statement, tuple(parameters or ())))
+
+
+def _transaction_on(conn: Any) -> Transaction:
+    """What SQLAlchemy calls a transaction on this connection: on an autocommit one (the
+    authentication statement's) nothing is sent for it, so the replay sends nothing either."""
+    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    return Transaction(ends="autocommit" if autocommit else "rollback")
 
 
 class InProcess:

@@ -474,9 +474,9 @@ async def main() -> None:
             rows.append(await fan_out(server_url, options))
     notes.append(
         "limit = the statements one request ran (recorded in process), replayed from "
-        "asyncpg with the same parameters, BEGIN/COMMIT included, over the same number of "
-        "connections; not replayed: SQLAlchemy's pre-ping on each pool checkout "
-        "(3 round trips each; `pool_checkouts_per_request` in latest.json)."
+        "asyncpg with the same parameters, with BEGIN and COMMIT/ROLLBACK where the server "
+        "sent them, over the same number of connections (the pool pings nothing on checkout; "
+        "`pool_checkouts_per_request` in latest.json)."
     )
     if "Q5" in options.only:
         notes.append(

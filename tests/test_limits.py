@@ -86,6 +86,15 @@ async def test_page_sizes_in_variables_count_too(api: Api) -> None:
 async def test_too_many_tokens_or_directives(api: Api) -> None:
     many_tokens = "{ " + " ".join(f"a{n}: viewer {{ id }}" for n in range(500)) + " }"
     assert codes(await api.result(many_tokens)) == ["LIMIT_EXCEEDED"]
+
+    # Tokens alone: no alias, one level, no directive; only the list's length differs.
+    def listing(items: int) -> str:
+        values = ", ".join(str(n) for n in range(items))
+        return f"query ($unused: [Int] = [{values}]) {{ __typename }}"
+
+    # Under the limit it parses, and validation (not the limits) finds the unused variable.
+    assert codes(await api.result(listing(1900))) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert codes(await api.result(listing(2000))) == ["LIMIT_EXCEEDED"]
     many_directives = "{ " + "__typename @include(if: true) " * 51 + "}"
     assert codes(await api.result(many_directives)) == ["LIMIT_EXCEEDED"]
 
