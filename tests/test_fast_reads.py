@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -252,3 +253,36 @@ async def test_a_client_over_its_budget_is_refused_on_the_fast_lane_too(
     assert statuses == [200] * 5 + [429]
     # The lane answered what the budget allowed; the refusal came from the full way.
     assert answered == [False, True, True, True, True, False]
+
+
+async def test_connections_the_database_dropped_are_replaced_not_reused(
+    served: Served, world: World, database: Database
+) -> None:
+    """As after a database restart: every pooled connection of the app is cut. The lane's
+    request on a dead one answers SERVICE_UNAVAILABLE; the pool is replaced, and the next
+    request is answered again, without a restart of the portal."""
+    http = served.http
+    token = world.tokens["staff"]
+    query = new("{ devices { totalCount } }")
+    first, second = await twice(http, token, query)
+    assert first.status_code == second.status_code == 200
+    async with database.engine.connect() as admin:
+        cut = await admin.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND application_name = 'portal' AND state = 'idle'"
+            )
+        )
+        assert len(cut.all()) >= 1
+        await admin.commit()
+    with lane_answers(served.app) as answered:
+        statuses = []
+        for _ in range(3):
+            response = await post(http, token, query)
+            statuses.append(response.status_code)
+            if response.status_code == 503:
+                assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    # One request finds the dead pool (not one per dead connection), then all is well.
+    assert statuses == [503, 200, 200], statuses
+    assert answered[-1] is True
