@@ -560,6 +560,14 @@ class Fuzzer:
         response = self.post(client, document)
         if response is None or not self.twins:
             return
+        # Asked again, a query the compiled path answered comes from the fast lane
+        # (portal/fast_reads.py): the answer must not change, the cost left aside.
+        again = self.post(client, document)
+        if again is not None and _without_cost(again) != _without_cost(response):
+            self.failures.setdefault(
+                "a query asked again answers otherwise",
+                f"{document}\n=> {response.text}\nthen => {again.text}",
+            )
         hidden = [value for value in self.target.secret_ids if value in document]
         if not hidden:
             return
@@ -652,6 +660,16 @@ class Fuzzer:
                 continue  # an echo of what the client itself sent
             if any(leaf == secret or (len(secret) >= 8 and secret in leaf) for leaf in everything):
                 yield f"a hidden value in the answer: {secret!r}"
+
+
+def _without_cost(response: httpx.Response) -> object:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text
+    if isinstance(body, dict):
+        body.pop("extensions", None)
+    return (response.status_code, body)
 
 
 def _gist(text: str) -> object:
