@@ -3,22 +3,26 @@ straight from the HTTP request, without Strawberry's per-request machinery.
 
 On the compiled path PostgreSQL builds the whole answer, so what is left of a request's cost
 is Python around it: Strawberry's view, its extension hooks, an ORM session for the
-authentication. The first request of a document takes the full way (parse, validation with
-the schema's rules, the limits, `CompiledReads`), which admits the document
-(`Planner.admit`). After that, for the same document text and operation name, this lane:
+authentication, SQLAlchemy's result machinery. The first request of a document takes the
+full way (parse, validation with the schema's rules, the limits, `CompiledReads`), which
+admits the document (`Planner.admit`). After that, for the same document text and operation
+name, this lane:
 
 1. reads the JSON body, and gives up on anything unusual (another content type, a batch,
-   variables that are not an object, text with U+0000);
+   variables that are not an object);
 2. measures the document with the variables (`schema.limits.measure`: page sizes may come
-   from them) and gives up when a limit is broken, so the refusal comes from the full way;
-3. checks out one pooled connection and, on it, authenticates (the same statements as
-   `auth.authentication`) and runs the compiled
-   statement, whose scopes are the same `visible_*` statements;
+   from them) and binds the plan to them, memoized per document and variables; gives up on
+   text with U+0000, a broken limit or arguments the resolvers would refuse, so the refusal
+   comes from the full way, worded as ever;
+3. checks out one pooled connection, used as asyncpg's own, and on it authenticates (the
+   same statements as `auth.authentication`) and runs the compiled statement, whose scopes
+   are the same `visible_*` statements;
 4. charges the budget, and writes PostgreSQL's bytes into the response with the cost.
 
 Giving up means handing the request on, body already read (Starlette keeps it on the
 Request), to the full way: the same answer, errors included. So the lane can only be faster,
-never different (tests/test_fast_reads.py compares both answers byte for byte).
+never different (tests/test_fast_reads.py compares both answers byte for byte, and the
+fuzzer asks every query twice).
 """
 
 from __future__ import annotations
