@@ -80,10 +80,7 @@ async def run(connection: AsyncConnection, compiled: Compiled) -> bytes | None:
         if _missing_row(error):
             return None
         raise
-    data = result.scalar_one()
-    if data is None:  # a piece of the JSON came out NULL: a fault of the compiler
-        raise RuntimeError("compiled read produced no JSON")
-    return bytes(data)
+    return _json_of(result.scalar_one())
 
 
 async def run_on_driver(driver: asyncpg.Connection, compiled: Compiled) -> bytes | None:
@@ -95,7 +92,11 @@ async def run_on_driver(driver: asyncpg.Connection, compiled: Compiled) -> bytes
         if _is_missing_row(error):
             return None
         raise
-    if data is None:
+    return _json_of(data)
+
+
+def _json_of(data: Any) -> bytes:
+    if data is None:  # a piece of the JSON came out NULL: a fault of the compiler
         raise RuntimeError("compiled read produced no JSON")
     return bytes(data)
 
