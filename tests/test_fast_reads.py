@@ -8,8 +8,10 @@ the two, byte for byte. A spy on the lane records which requests it answered.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -32,6 +34,10 @@ from tests.test_compiled_reads import Q1, Q2, ROLES, Filled, add_cases, fill
 from tests.test_visibility import ROOT_ACCOUNTS
 from tests.world import World
 
+WAITING_LANE_STATEMENTS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE 'SELECT convert_to(%'"
+)
 LISTS = """{ accounts { totalCount edges { node { name } } }
              devices { totalCount edges { node { serialNumber } } } }"""
 
@@ -286,3 +292,38 @@ async def test_connections_the_database_dropped_are_replaced_not_reused(
     # One request finds the dead pool (not one per dead connection), then all is well.
     assert statuses == [503, 200, 200], statuses
     assert answered[-1] is True
+
+
+async def test_a_read_past_the_time_limit_is_stopped_and_its_connection_not_reused(
+    settings: Settings, world: World, database: Database
+) -> None:
+    """The lane's statement waits on a locked table past the operation's time: the answer is
+    504 LIMIT_EXCEEDED, PostgreSQL stops the statement, and the lane answers again after."""
+    app = create_app(settings.replace(operation_timeout_seconds=1, cost_budget=10**9))
+    token = world.tokens["staff"]
+    query = new("{ devices { totalCount } }")
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        first, second = await twice(http, token, query)
+        assert first.status_code == second.status_code == 200
+        async with database.engine.connect() as holder:
+            await holder.begin()
+            await holder.execute(text("LOCK TABLE devices IN ACCESS EXCLUSIVE MODE"))
+            with lane_answers(app) as answered:
+                stopped = await post(http, token, query)
+            # The cancel request reaches PostgreSQL shortly after the answer: a while to see it.
+            deadline = time.monotonic() + 2
+            still = 1
+            while still and time.monotonic() < deadline:
+                async with database.engine.connect() as watcher:
+                    still = await watcher.scalar(WAITING_LANE_STATEMENTS) or 0
+                await asyncio.sleep(0.05)
+            await holder.rollback()
+        assert still == 0, "the lane's statement still waits in PostgreSQL"
+        assert stopped.status_code == 504
+        assert stopped.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        assert answered == []  # cut off inside the lane: neither answered nor handed on
+        with lane_answers(app) as answered:
+            after = [await post(http, token, query) for _ in range(3)]
+        assert [response.status_code for response in after] == [200, 200, 200]
+        assert answered == [True, True, True]
+        assert after[0].json()["data"] == first.json()["data"]
